@@ -1,0 +1,144 @@
+//! The command line: clap definitions only. Each command's help text is written once,
+//! here, and copied into README.md.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::render::{Format, Lang};
+
+/// A double-entry fund ledger for donor-funded projects: exact FCFA books that hledger
+/// and ledger also read, checked by fund, reported per donor.
+#[derive(Debug, Parser)]
+#[command(name = "fundledger", version, max_term_width = 100)]
+pub struct Cli {
+    /// Ledger directory holding project.toml and the journal [default: $FUNDLEDGER_LEDGER, else .]
+    #[arg(short = 'L', long, global = true, value_name = "DIR")]
+    pub ledger: Option<PathBuf>,
+
+    /// Read a bare hledger/ledger journal instead of a ledger directory (no project file:
+    /// the checks of declared donors, lines and accounts are skipped unless --strict)
+    #[arg(short = 'f', long = "file", global = true, value_name = "JOURNAL")]
+    pub file: Option<PathBuf>,
+
+    /// Language of labels in tables
+    #[arg(long, global = true, value_enum, default_value_t = Lang::Fr, env = "FUNDLEDGER_LANG")]
+    pub lang: Lang,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check every rule: syntax, balance per commodity and per fund, tags, declarations,
+    /// assertions, whole francs. Exit 1 listing every problem.
+    Check(CheckArgs),
+    /// Totals per account (tree with subtotals, or --flat), optionally by donor, line, activity
+    #[command(visible_alias = "bal")]
+    Balance(BalanceArgs),
+    /// Postings in date order with a running total
+    #[command(visible_alias = "reg")]
+    Register(RegisterArgs),
+    /// Print the journal in canonical form (includes flattened), as hledger and ledger read it
+    Print(PrintArgs),
+}
+
+/// `fundledger check`
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// For -f journals: also require `account` and `commodity` declarations
+    #[arg(long)]
+    pub strict: bool,
+    /// text for people, json for scripts
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Show at most this many problems in full (0: all)
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    pub max_errors: usize,
+}
+
+/// Output of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+}
+
+/// Filters shared by reports.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
+    /// First date included (YYYY-MM-DD)
+    #[arg(long, value_parser = parse_date_arg, value_name = "DATE")]
+    pub from: Option<NaiveDate>,
+    /// Last date included (YYYY-MM-DD)
+    #[arg(long, value_parser = parse_date_arg, value_name = "DATE")]
+    pub to: Option<NaiveDate>,
+    /// Only this fund's postings (a donor id)
+    #[arg(long, value_name = "ID")]
+    pub donor: Option<String>,
+    /// Only accounts whose name contains one of these (case-insensitive)
+    #[arg(value_name = "ACCOUNT")]
+    pub accounts: Vec<String>,
+}
+
+/// A dimension to group totals by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ByArg {
+    Account,
+    Donor,
+    Line,
+    Activity,
+}
+
+/// `fundledger balance`
+#[derive(Debug, Args)]
+pub struct BalanceArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Break totals down by these, e.g. --by donor,line (accounts are always shown)
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "DIMS")]
+    pub by: Vec<ByArg>,
+    /// Fold accounts deeper than N into their parent
+    #[arg(long, value_name = "N")]
+    pub depth: Option<usize>,
+    /// List every account with postings, its own balance only (no parent subtotals)
+    #[arg(long)]
+    pub flat: bool,
+    /// Also show zero balances
+    #[arg(long, short = 'E')]
+    pub empty: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `fundledger register`
+#[derive(Debug, Args)]
+pub struct RegisterArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `fundledger print`
+#[derive(Debug, Args)]
+pub struct PrintArgs {
+    /// Write to this file (atomically) instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+fn parse_date_arg(s: &str) -> Result<NaiveDate, String> {
+    match crate::read::journal::date::parse_date(s.trim().as_bytes()) {
+        Ok((d, n)) if n == s.trim().len() => Ok(d),
+        Ok(_) | Err(crate::read::journal::date::DateError::Malformed) => {
+            Err(format!("expected a date like 2017-10-30, not {s:?}"))
+        }
+        Err(crate::read::journal::date::DateError::NotADate { .. }) => {
+            Err(format!("{s} is not a date in the calendar"))
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! `fundledger balance`: totals per account, by fund, line and activity.
+
+use std::io::{self, Write};
+
+use super::{Outcome, filter_spec, open_for_report, precision_of};
+use crate::cli::{BalanceArgs, ByArg, Cli};
+use crate::model::Dimension;
+use crate::render::output;
+use crate::report::balance::{BalanceSpec, balance};
+
+/// Prints the balance report.
+///
+/// # Errors
+/// When the books cannot be opened, the arguments are wrong, or output fails.
+pub fn run(cli: &Cli, args: &BalanceArgs) -> anyhow::Result<Outcome> {
+    let Some(books) = open_for_report(cli)? else {
+        return Ok(Outcome::Problems);
+    };
+    let mut by = Vec::new();
+    for b in &args.by {
+        let d = match b {
+            ByArg::Account => continue,
+            ByArg::Donor => Dimension::Donor,
+            ByArg::Line => Dimension::Line,
+            ByArg::Activity => Dimension::Activity,
+        };
+        if !by.contains(&d) {
+            by.push(d);
+        }
+    }
+    let spec = BalanceSpec {
+        filter: filter_spec(&args.filter, &books)?,
+        by,
+        depth: args.depth,
+        flat: args.flat,
+        empty: args.empty,
+    };
+    let report = balance(&books.journal, &spec);
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    output::balance(
+        &report,
+        args.flat,
+        args.format,
+        cli.lang,
+        &precision_of(&books),
+        &mut out,
+    )?;
+    out.flush()?;
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,94 @@
+//! Turns a parsed journal into complete books: fills in each elided amount with what
+//! balances its transaction. The only step that changes parsed data.
+
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::diag::{Code, Diagnostic};
+use crate::model::{Amount, Journal};
+use crate::precision::Precisions;
+use crate::render::amount::format_amounts;
+use crate::source::Location;
+
+/// Infers every elided amount; reports transactions where that is impossible.
+pub fn infer_elided_amounts(journal: &mut Journal, precisions: &Precisions) -> Vec<Diagnostic> {
+    let results: Vec<(Vec<(usize, Amount)>, Vec<Diagnostic>)> = journal
+        .transactions
+        .par_chunks(4096)
+        .map(|transactions| {
+            let mut inferred = Vec::new();
+            let mut diags = Vec::new();
+            let mut sums: Vec<Amount> = Vec::new();
+            for t in transactions {
+                let postings = journal.postings_of(t);
+                let mut elided = postings.iter().enumerate().filter(|(_, p)| p.elided);
+                let Some((first, _)) = elided.next() else { continue };
+                if let Some((second, _)) = elided.next() {
+                    let p = &postings[second];
+                    diags.push(
+                        Diagnostic::error(
+                            Code::Infer,
+                            Location::Text(journal.posting_pos(t, p)),
+                            "more than one posting without an amount",
+                        )
+                        .with_help("only one posting per transaction may leave its amount out"),
+                    );
+                    continue;
+                }
+                sums.clear();
+                for p in postings.iter().filter(|p| !p.elided) {
+                    let Some(w) = journal.weight(p, |c| precisions.of(c)) else {
+                        continue;
+                    };
+                    add(&mut sums, w);
+                }
+                sums.retain(|a| !a.quantity.is_zero());
+                let p = &postings[first];
+                match sums.as_slice() {
+                    [] => {
+                        let commodity = postings
+                            .iter()
+                            .find(|q| !q.elided)
+                            .map_or(p.amount.commodity, |q| q.amount.commodity);
+                        inferred.push((t.first_posting as usize + first, Amount { quantity: Decimal::ZERO, commodity }));
+                    }
+                    [one] => inferred.push((
+                        t.first_posting as usize + first,
+                        Amount {
+                            quantity: -one.quantity,
+                            commodity: one.commodity,
+                        },
+                    )),
+                    many => diags.push(
+                        Diagnostic::error(
+                            Code::Infer,
+                            Location::Text(journal.posting_pos(t, p)),
+                            format!(
+                                "cannot infer this amount: the other postings sum to {} in several commodities",
+                                format_amounts(journal, precisions, many)
+                            ),
+                        )
+                        .with_help("write this posting's amount, with a cost (`@`) where commodities differ"),
+                    ),
+                }
+            }
+            (inferred, diags)
+        })
+        .collect();
+    let mut diagnostics = Vec::new();
+    for (inferred, diags) in results {
+        for (i, amount) in inferred {
+            journal.postings[i].amount = amount;
+        }
+        diagnostics.extend(diags);
+    }
+    diagnostics
+}
+
+/// Adds `amount` into per-commodity `sums`.
+pub fn add(sums: &mut Vec<Amount>, amount: Amount) {
+    match sums.iter_mut().find(|s| s.commodity == amount.commodity) {
+        Some(s) => s.quantity += amount.quantity,
+        None => sums.push(amount),
+    }
+}

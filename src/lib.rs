@@ -1,0 +1,45 @@
+//! # fundledger
+//!
+//! A double-entry fund ledger for donor-funded projects. The books are a plain-text
+//! journal that hledger and ledger read the same way; amounts are exact
+//! (`rust_decimal`, whole francs for XOF); every transaction balances in total and
+//! within each fund (`donor:` tag).
+//!
+//! Data flow (see README "Trace a command"):
+//! `read` (project.toml, journal chunks in parallel) → `finalize` (infer elided amounts)
+//! → `check` (basic for reports, full for `fundledger check`) → `report` (pure data)
+//! → `render` (table, CSV, JSON, canonical journal).
+//!
+//! Invariants: `model` does no I/O; `read` decides no policy; `check` never mutates;
+//! `render` does no arithmetic.
+
+pub mod books;
+pub mod check;
+pub mod cli;
+pub mod cmd;
+pub mod diag;
+pub mod finalize;
+pub mod fsio;
+pub mod model;
+pub mod precision;
+pub mod read;
+pub mod render;
+pub mod report;
+pub mod source;
+
+use cli::{Cli, Command};
+pub use cmd::{Outcome, UsageError};
+
+/// Runs one command line.
+///
+/// # Errors
+/// When the command cannot run at all (bad usage, nothing to read, output failure);
+/// problems found in the books are an `Ok(Outcome::Problems)`.
+pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
+    match &cli.command {
+        Command::Check(a) => cmd::check::run(cli, a),
+        Command::Balance(a) => cmd::balance::run(cli, a),
+        Command::Register(a) => cmd::register::run(cli, a),
+        Command::Print(a) => cmd::print::run(cli, a),
+    }
+}

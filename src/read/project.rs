@@ -1,0 +1,476 @@
+//! Reads `project.toml` into a validated [`Project`], with every problem located.
+//!
+//! Unknown keys are errors (a typo must not silently drop a budget line). Amounts are
+//! integers or decimal strings; floats are refused so no amount ever passes through f64.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
+use toml::Spanned;
+
+use crate::diag::{Code, Diagnostic};
+use crate::model::money::{fits_precision, iso_precision};
+use crate::model::project::{Activity, BudgetLine, CommodityInfo, Donor, Project};
+use crate::source::{FileId, Location, SourceMap, TextPos, line_col};
+
+/// Reads and validates the project file at `path`.
+///
+/// # Errors
+/// Every problem found, each pointing at its place in the file.
+pub fn read_project(path: &Path, sources: &mut SourceMap) -> Result<Project, Vec<Diagnostic>> {
+    let file = sources.add(path);
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            return Err(vec![Diagnostic::error(
+                Code::Io,
+                Location::File(file),
+                format!("cannot read project file: {e}"),
+            )]);
+        }
+    };
+    parse_project(&text, file)
+}
+
+/// Parses and validates project-file `text` (registered as `file`).
+///
+/// # Errors
+/// Every problem found.
+pub fn parse_project(text: &str, file: FileId) -> Result<Project, Vec<Diagnostic>> {
+    let raw: RawFile = toml::from_str(text).map_err(|e| {
+        let pos = e.span().map_or(Location::File(file), |s| {
+            Location::Text(span_pos(text, file, s))
+        });
+        vec![
+            Diagnostic::error(
+                Code::Project,
+                pos,
+                e.message().trim_end_matches('\n').to_string(),
+            )
+            .with_help("see README.md, \"The project file\", for the keys project.toml accepts"),
+        ]
+    })?;
+    Validator {
+        text,
+        file,
+        diags: Vec::new(),
+    }
+    .validate(raw)
+}
+
+fn span_pos(text: &str, file: FileId, span: Range<usize>) -> TextPos {
+    let (line, col) = line_col(text, span.start);
+    let len = text[span.start.min(text.len())..span.end.min(text.len())]
+        .split('\n')
+        .next()
+        .map_or(1, str::len);
+    TextPos {
+        file,
+        line,
+        col,
+        len: len as u32,
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    project: RawProject,
+    #[serde(default)]
+    commodities: BTreeMap<String, Spanned<RawCommodity>>,
+    #[serde(default)]
+    donors: Vec<Spanned<RawDonor>>,
+    #[serde(default)]
+    activities: Vec<Spanned<RawActivity>>,
+    #[serde(default)]
+    lines: Vec<Spanned<RawLine>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProject {
+    code: String,
+    name_fr: String,
+    name_en: Option<String>,
+    currency: Spanned<String>,
+    start: Spanned<DateValue>,
+    end: Spanned<DateValue>,
+    budget: Option<Spanned<MoneyValue>>,
+    journal: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCommodity {
+    precision: Spanned<u32>,
+    name: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDonor {
+    id: Spanned<String>,
+    name_fr: String,
+    name_en: Option<String>,
+    currency: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawActivity {
+    code: Spanned<String>,
+    name_fr: String,
+    name_en: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLine {
+    code: Spanned<String>,
+    name_fr: String,
+    name_en: Option<String>,
+    amount: Spanned<MoneyValue>,
+    shares: Spanned<BTreeMap<String, Spanned<MoneyValue>>>,
+    #[serde(default)]
+    activities: Vec<Spanned<String>>,
+}
+
+/// An exact decimal written as a TOML integer or string (never a float).
+struct MoneyValue(Decimal);
+
+impl<'de> Deserialize<'de> for MoneyValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = MoneyValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an integer or a decimal string such as \"1250.50\"")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<MoneyValue, E> {
+                Ok(MoneyValue(Decimal::from(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<MoneyValue, E> {
+                Ok(MoneyValue(Decimal::from(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<MoneyValue, E> {
+                let cleaned: String = v.chars().filter(|c| *c != '_').collect();
+                Decimal::from_str_exact(cleaned.trim())
+                    .map(MoneyValue)
+                    .map_err(|_| E::custom(format!("cannot read {v:?} as an exact decimal amount")))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<MoneyValue, E> {
+                Err(E::custom(format!(
+                    "{v} is a floating-point number; write amounts as integers or as strings (\"{v}\") so they stay exact"
+                )))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// A date written as a TOML date (`2017-01-01`) or a string.
+struct DateValue(NaiveDate);
+
+impl<'de> Deserialize<'de> for DateValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = toml::Value::deserialize(deserializer)?;
+        let text = match &value {
+            toml::Value::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => dt.to_string(),
+            toml::Value::String(s) => s.clone(),
+            other => {
+                return Err(de::Error::custom(format!(
+                    "expected a date like 2017-01-01, found {other}"
+                )));
+            }
+        };
+        NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            .map(DateValue)
+            .map_err(|_| de::Error::custom(format!("{text:?} is not a real date (YYYY-MM-DD)")))
+    }
+}
+
+struct Validator<'a> {
+    text: &'a str,
+    file: FileId,
+    diags: Vec<Diagnostic>,
+}
+
+impl Validator<'_> {
+    fn at(&self, span: Range<usize>) -> Location {
+        Location::Text(span_pos(self.text, self.file, span))
+    }
+
+    fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
+        let d = Diagnostic::error(Code::Project, self.at(span), message);
+        self.diags.push(d);
+    }
+
+    fn validate(mut self, raw: RawFile) -> Result<Project, Vec<Diagnostic>> {
+        let p = raw.project;
+        let start = p.start.get_ref().0;
+        let end = p.end.get_ref().0;
+        if end < start {
+            self.error(
+                p.end.span(),
+                format!("the project ends ({end}) before it starts ({start})"),
+            );
+        }
+
+        let mut commodities = Vec::new();
+        for (code, c) in &raw.commodities {
+            let precision = *c.get_ref().precision.get_ref();
+            if precision > 18 {
+                self.error(
+                    c.get_ref().precision.span(),
+                    format!("precision {precision} for {code} is beyond 18 decimals"),
+                );
+            }
+            commodities.push(CommodityInfo {
+                code: code.clone(),
+                precision,
+                name: c.get_ref().name.clone(),
+            });
+        }
+        let precision_of = |code: &str| {
+            commodities
+                .iter()
+                .find(|c| c.code == code)
+                .map(|c| c.precision)
+                .or_else(|| iso_precision(code))
+        };
+        let currency = p.currency.get_ref().clone();
+        let functional_precision = precision_of(&currency);
+        if functional_precision.is_none() {
+            self.error(
+                p.currency.span(),
+                format!("currency {currency} has no known precision; declare it under [commodities.{currency}]"),
+            );
+        }
+        let functional_precision = functional_precision.unwrap_or(0);
+
+        let mut donors = Vec::new();
+        let mut seen = HashSet::new();
+        for d in &raw.donors {
+            let d = d.get_ref();
+            let id = d.id.get_ref().clone();
+            if !valid_tag_value(&id) {
+                self.error(
+                    d.id.span(),
+                    format!(
+                        "donor id {id:?} must be a single word without spaces, commas or colons"
+                    ),
+                );
+            }
+            if !seen.insert(id.clone()) {
+                self.error(d.id.span(), format!("donor {id} is declared twice"));
+            }
+            let cur = d.currency.get_ref();
+            if precision_of(cur).is_none() {
+                self.error(d.currency.span(), format!("currency {cur} has no known precision; declare it under [commodities.{cur}]"));
+            }
+            donors.push(Donor {
+                id,
+                name_fr: d.name_fr.clone(),
+                name_en: d.name_en.clone(),
+                currency: cur.clone(),
+            });
+        }
+
+        let mut activities = Vec::new();
+        let mut seen = HashSet::new();
+        for a in &raw.activities {
+            let a = a.get_ref();
+            let code = a.code.get_ref().clone();
+            if !valid_tag_value(&code) {
+                self.error(a.code.span(), format!("activity code {code:?} must be a single word without spaces, commas or colons"));
+            }
+            if !seen.insert(code.clone()) {
+                self.error(a.code.span(), format!("activity {code} is declared twice"));
+            }
+            activities.push(Activity {
+                code,
+                name_fr: a.name_fr.clone(),
+                name_en: a.name_en.clone(),
+            });
+        }
+
+        let mut lines = Vec::new();
+        let mut seen = HashSet::new();
+        let mut line_total = Decimal::ZERO;
+        for spanned in &raw.lines {
+            let l = spanned.get_ref();
+            let code = l.code.get_ref().clone();
+            if !valid_tag_value(&code) {
+                self.error(
+                    l.code.span(),
+                    format!(
+                        "line code {code:?} must be a single word without spaces, commas or colons"
+                    ),
+                );
+            }
+            if !seen.insert(code.clone()) {
+                self.error(
+                    l.code.span(),
+                    format!("budget line {code} is declared twice"),
+                );
+            }
+            let amount = l.amount.get_ref().0;
+            if amount.is_sign_negative() && !amount.is_zero() {
+                self.error(
+                    l.amount.span(),
+                    format!("line {code}: the budget {amount} is negative"),
+                );
+            }
+            if !fits_precision(amount, functional_precision) {
+                self.error(l.amount.span(), format!("line {code}: {amount} {currency} has more decimals than {currency} allows ({functional_precision})"));
+            }
+            line_total += amount;
+            let mut shares = Vec::new();
+            let mut share_total = Decimal::ZERO;
+            for (donor, share) in l.shares.get_ref() {
+                let value = share.get_ref().0;
+                if !donors.iter().any(|d| &d.id == donor) {
+                    self.error(
+                        share.span(),
+                        format!("line {code}: share for undeclared donor {donor:?}"),
+                    );
+                }
+                if value.is_sign_negative() || value.is_zero() {
+                    self.error(
+                        share.span(),
+                        format!(
+                            "line {code}: the share of {donor} must be above zero, not {value}"
+                        ),
+                    );
+                }
+                share_total += value;
+                shares.push((donor.clone(), value));
+            }
+            if shares.is_empty() {
+                self.error(
+                    l.shares.span(),
+                    format!("line {code} has no funding shares"),
+                );
+            } else if share_total != Decimal::ONE_HUNDRED {
+                self.error(
+                    l.shares.span(),
+                    format!("line {code}: funding shares add up to {share_total}%, not 100%"),
+                );
+            }
+            shares
+                .sort_by_key(|(d, _)| donors.iter().position(|x| &x.id == d).unwrap_or(usize::MAX));
+            let mut line_activities = Vec::new();
+            for a in &l.activities {
+                if !activities.iter().any(|x| &x.code == a.get_ref()) {
+                    self.error(
+                        a.span(),
+                        format!("line {code}: undeclared activity {:?}", a.get_ref()),
+                    );
+                }
+                line_activities.push(a.get_ref().clone());
+            }
+            lines.push(BudgetLine {
+                code,
+                name_fr: l.name_fr.clone(),
+                name_en: l.name_en.clone(),
+                amount,
+                shares,
+                activities: line_activities,
+                pos: Some(span_pos(self.text, self.file, spanned.span())),
+            });
+        }
+        let budget = p.budget.as_ref().map(|b| b.get_ref().0);
+        if let Some(b) = &p.budget {
+            let stated = b.get_ref().0;
+            if !raw.lines.is_empty() && stated != line_total {
+                self.error(
+                    b.span(),
+                    format!("the project budget {stated} {currency} differs from the sum of its lines, {line_total} {currency}"),
+                );
+            }
+        }
+        if !self.diags.is_empty() {
+            return Err(self.diags);
+        }
+        Ok(Project {
+            code: p.code,
+            name_fr: p.name_fr,
+            name_en: p.name_en,
+            currency,
+            start,
+            end,
+            budget,
+            journal: p.journal.unwrap_or_else(|| "books.journal".to_string()),
+            commodities,
+            donors,
+            activities,
+            lines,
+        })
+    }
+}
+
+/// Tag values are written after `key: ` in the journal and must survive both readers.
+fn valid_tag_value(s: &str) -> bool {
+    !s.is_empty() && !s.contains(|c: char| c.is_whitespace() || c == ',' || c == ':' || c == ';')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[project]
+code = "T"
+name_fr = "Test"
+currency = "XOF"
+start = 2017-01-01
+end = 2017-12-31
+budget = 1000
+
+[[donors]]
+id = "EU"
+name_fr = "UE"
+currency = "EUR"
+
+[[donors]]
+id = "NL"
+name_fr = "Pays-Bas"
+currency = "EUR"
+
+[[lines]]
+code = "1.1"
+name_fr = "Salaires"
+amount = 1000
+shares = { NL = 40, EU = "60" }
+"#;
+
+    #[test]
+    fn reads_a_valid_project_with_shares_in_donor_order() {
+        let p = parse_project(GOOD, FileId(0)).unwrap();
+        assert_eq!(p.lines[0].shares[0].0, "EU");
+        assert_eq!(p.lines[0].shares[0].1, Decimal::from(60));
+        assert_eq!(p.precision("XOF"), None);
+        assert_eq!(p.start.to_string(), "2017-01-01");
+    }
+
+    #[test]
+    fn floats_are_refused_for_amounts() {
+        let text = GOOD.replace("amount = 1000", "amount = 1000.5");
+        let errs = parse_project(&text, FileId(0)).unwrap_err();
+        assert!(errs[0].message.contains("floating-point"), "{:?}", errs[0]);
+        assert_eq!(errs[0].text_pos().unwrap().line, 24);
+    }
+
+    #[test]
+    fn shares_must_sum_to_one_hundred() {
+        let text = GOOD.replace("EU = \"60\"", "EU = 50");
+        let errs = parse_project(&text, FileId(0)).unwrap_err();
+        assert!(errs[0].message.contains("add up to 90%"), "{:?}", errs[0]);
+    }
+}

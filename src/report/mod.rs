@@ -1,0 +1,6 @@
+//! Reports: from the books and a spec to report data. No printing here; `render`
+//! turns report data into tables, CSV or JSON.
+
+pub mod balance;
+pub mod filter;
+pub mod register;
