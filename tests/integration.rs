@@ -1,1 +1,15 @@
+//! The single integration test binary (one link instead of many).
+//!
+//! Table of contents:
+//! - `support`: helpers to run the binary and make temporary ledgers.
+//! - `cli`: the commands end to end on the sample ledger.
+//! - `compat`: hledger and ledger read the sample journal as we do.
+//! - `props`: property tests (round trips, allocation, never panicking).
+//! - `errors`: the catalogue of bad inputs in `tests/data/bad/`.
 
+mod support;
+
+mod cli;
+mod compat;
+mod errors;
+mod props;

@@ -556,7 +556,7 @@ impl<'s> Parser<'s> {
                 line,
                 col,
                 len,
-                format!("cannot read {:?} as a date", &text[..len]),
+                format!("cannot read {:?} as a date", word_at(text, 0)),
                 "write dates as YYYY-MM-DD, e.g. 2017-10-30",
             ),
             DateError::NotADate { year, month, day } => self.error(
@@ -621,10 +621,7 @@ impl<'s> Parser<'s> {
                 header.no,
                 0,
                 i + 1,
-                format!(
-                    "cannot read {:?} as a date",
-                    &text[..(i + 1).min(text.len())]
-                ),
+                format!("cannot read {:?} as a date", word_at(text, 0)),
                 "write dates as YYYY-MM-DD, e.g. 2017-10-30",
             );
             return false;
@@ -1134,21 +1131,12 @@ impl<'s> Parser<'s> {
                 n
             }
             Err(e) => {
-                let len = s[i..]
-                    .find(char::is_whitespace)
-                    .unwrap_or(s.len() - i)
-                    .max(1);
+                let word = word_at(s, i);
+                let len = word.len().max(1);
                 let message = if e.message == "expected a number" {
-                    format!(
-                        "expected an amount, found {:?}",
-                        &s[i..i + len.min(s.len() - i)]
-                    )
+                    format!("expected an amount, found {word:?}")
                 } else {
-                    format!(
-                        "cannot read {:?} as an amount: {}",
-                        &s[i..i + len.min(s.len() - i)],
-                        e.message
-                    )
+                    format!("cannot read {word:?} as an amount: {}", e.message)
                 };
                 let d = Diagnostic::error(Code::BadAmount, self.at(line, col + i, len), message);
                 let d = match e.help {
@@ -1228,6 +1216,17 @@ fn account_name_len(b: &[u8]) -> usize {
         i += 1;
     }
     i
+}
+
+/// The text from byte `start` (a char boundary) up to the next whitespace, at least one
+/// character long.
+fn word_at(s: &str, start: usize) -> &str {
+    let rest = s.get(start..).unwrap_or("");
+    let mut end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    if end == 0 {
+        end = rest.chars().next().map_or(0, char::len_utf8);
+    }
+    &rest[..end]
 }
 
 /// Text before a `;` comment, trimmed.

@@ -1,0 +1,347 @@
+//! The commands end to end, on the sample ledger and on small ledgers made here.
+//! Figures pinned here were computed independently by the sample's generator
+//! (tests/generators/mali_sample.py), which sums its own tables.
+
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use crate::support::{fundledger, run, s, sample, temp_ledger};
+
+fn sample_args<'a>(rest: &[&'a str]) -> Vec<&'a str> {
+    let dir: &'static str = Box::leak(sample().to_string_lossy().into_owned().into_boxed_str());
+    let mut v = vec!["-L", dir];
+    v.extend_from_slice(rest);
+    v
+}
+
+fn json_rows(args: &[&str]) -> Vec<Value> {
+    let (code, out, err) = run(args);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str::<Vec<Value>>(&out).expect("json array")
+}
+
+fn dec(v: &Value) -> Decimal {
+    v.as_str()
+        .expect("amounts are strings")
+        .parse()
+        .expect("exact decimal")
+}
+
+#[test]
+fn check_passes_on_the_sample_ledger() {
+    let (code, out, err) = run(&sample_args(&["check"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("ok, 345 transactions, 1046 postings: 0 errors, 0 warnings"),
+        "{out}"
+    );
+}
+
+#[test]
+fn spending_per_donor_matches_the_generator() {
+    let expected = [
+        ("EU", 14_923_350),
+        ("DE", 6_707_500),
+        ("NL", 22_823_350),
+        ("UNODC", 21_643_800),
+        ("GOV", 180_514_288),
+    ];
+    let rows = json_rows(&sample_args(&[
+        "balance", "--by", "donor", "--depth", "1", "--format", "json", "expenses",
+    ]));
+    for (donor, amount) in expected {
+        let row = rows
+            .iter()
+            .find(|r| r["donor"] == donor && r["account"] == "expenses")
+            .unwrap_or_else(|| panic!("no row for {donor}: {rows:?}"));
+        assert_eq!(dec(&row["amount"]), Decimal::from(amount), "{donor}");
+        assert_eq!(row["commodity"], "XOF");
+    }
+    // The Government's whole allocation, 200,000,000 XOF, arrived.
+    let gov = json_rows(&sample_args(&[
+        "balance", "--donor", "GOV", "--flat", "--format", "json", "7181",
+    ]));
+    assert_eq!(gov.len(), 1);
+    assert_eq!(dec(&gov[0]["amount"]), Decimal::from(-200_000_000));
+}
+
+#[test]
+fn tree_subtotals_equal_the_sum_of_their_children() {
+    let flat = json_rows(&sample_args(&["balance", "--flat", "--format", "json"]));
+    let tree = json_rows(&sample_args(&["balance", "--format", "json"]));
+    for parent in [
+        "expenses",
+        "expenses:63-services-exterieurs",
+        "assets:bank",
+        "income",
+    ] {
+        for commodity in ["XOF", "EUR"] {
+            let sum: Decimal = flat
+                .iter()
+                .filter(|r| r["commodity"] == commodity)
+                .filter(|r| {
+                    r["account"]
+                        .as_str()
+                        .unwrap()
+                        .starts_with(&format!("{parent}:"))
+                })
+                .map(|r| dec(&r["amount"]))
+                .sum();
+            let row = tree
+                .iter()
+                .find(|r| r["account"] == parent && r["commodity"] == commodity);
+            match row {
+                Some(r) => assert_eq!(dec(&r["amount"]), sum, "{parent} {commodity}"),
+                None => assert!(
+                    sum.is_zero(),
+                    "{parent} {commodity} missing but children sum to {sum}"
+                ),
+            }
+        }
+    }
+}
+
+#[test]
+fn csv_has_one_column_per_dimension_then_account_commodity_amount() {
+    let (code, out, _) = run(&sample_args(&[
+        "balance",
+        "--by",
+        "donor,line",
+        "--flat",
+        "--format",
+        "csv",
+        "expenses",
+    ]));
+    assert_eq!(code, 0);
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("donor,line,account,commodity,amount"));
+    let catering: Decimal = out
+        .lines()
+        .filter(|l| l.contains(",3.2,"))
+        .map(|l| l.rsplit(',').next().unwrap().parse::<Decimal>().unwrap())
+        .sum();
+    // The overspent workshop catering line: 3,450,000 XOF against a 3,000,000 budget.
+    assert_eq!(catering, Decimal::from(3_450_000));
+    let mut rdr = csv::Reader::from_reader(out.as_bytes());
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        assert_eq!(rec.len(), 5);
+        assert!(
+            !rec[4].contains(','),
+            "no thousands separators in CSV amounts: {rec:?}"
+        );
+    }
+}
+
+#[test]
+fn date_filters_are_inclusive() {
+    let rows = json_rows(&sample_args(&[
+        "register",
+        "--from",
+        "2017-10-30",
+        "--to",
+        "2017-11-02",
+        "--format",
+        "json",
+        "expenses",
+    ]));
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| {
+        let d = r["date"].as_str().unwrap();
+        ("2017-10-30"..="2017-11-02").contains(&d)
+    }));
+    assert!(rows.iter().any(|r| r["date"] == "2017-10-30"));
+    let before = json_rows(&sample_args(&[
+        "register",
+        "--to",
+        "2017-10-29",
+        "--format",
+        "json",
+        "expenses",
+    ]));
+    let all = json_rows(&sample_args(&["register", "--format", "json", "expenses"]));
+    let after = json_rows(&sample_args(&[
+        "register",
+        "--from",
+        "2017-11-03",
+        "--format",
+        "json",
+        "expenses",
+    ]));
+    assert_eq!(before.len() + rows.len() + after.len(), all.len());
+}
+
+#[test]
+fn register_running_total_ends_at_the_balance() {
+    let reg = json_rows(&sample_args(&[
+        "register",
+        "--format",
+        "json",
+        "assets:bank:bdm-xof",
+    ]));
+    let bal = json_rows(&sample_args(&[
+        "balance",
+        "--flat",
+        "--format",
+        "json",
+        "assets:bank:bdm-xof",
+    ]));
+    let last = reg.last().unwrap();
+    assert_eq!(dec(&last["total"]), dec(&bal[0]["amount"]));
+    assert_eq!(dec(&bal[0]["amount"]), Decimal::from(27_721_523));
+    let sum: Decimal = reg.iter().map(|r| dec(&r["amount"])).sum();
+    assert_eq!(sum, dec(&last["total"]));
+}
+
+#[test]
+fn terminal_tables_line_up_and_speak_both_languages() {
+    let (_, fr, _) = run(&sample_args(&["balance", "--depth", "1"]));
+    assert!(fr.lines().next().unwrap().contains("Compte"), "{fr}");
+    let (_, en, _) = run(&sample_args(&["--lang", "en", "balance", "--depth", "1"]));
+    assert!(en.lines().next().unwrap().contains("Account"), "{en}");
+    assert!(
+        en.contains("200,000,000 XOF") || en.contains("27,831,493 XOF"),
+        "{en}"
+    );
+    // Every amount ends in the same column.
+    let ends: Vec<usize> = en
+        .lines()
+        .skip(2)
+        .filter(|l| l.ends_with("XOF"))
+        .map(|l| l.chars().count())
+        .collect();
+    assert!(ends.len() > 3 && ends.iter().all(|e| *e == ends[0]), "{en}");
+}
+
+#[test]
+fn ledger_directory_comes_from_the_environment() {
+    let out = fundledger()
+        .env("FUNDLEDGER_LEDGER", sample())
+        .arg("check")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn bare_journals_work_without_a_project() {
+    let dir = temp_ledger(&[(
+        "plain.journal",
+        "2017-01-05 Courses\n    expenses:food    1,500 XOF\n    assets:cash\n",
+    )]);
+    let j = dir.path().join("plain.journal");
+    let (code, out, err) = run(&["-f", s(&j), "balance", "--flat", "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "account,commodity,amount\nassets:cash,XOF,-1500\nexpenses:food,XOF,1500\n"
+    );
+    // check applies the fund rules even without a project: the expense has no donor.
+    let (code, _, err) = run(&["-f", s(&j), "check"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("error[donor-tags]"), "{err}");
+    assert!(
+        !err.contains("error[accounts]"),
+        "declarations are only required with --strict: {err}"
+    );
+    let (_, _, err) = run(&["-f", s(&j), "check", "--strict"]);
+    assert!(err.contains("error[accounts]"), "{err}");
+}
+
+#[test]
+fn reports_refuse_books_that_fail_basic_checks() {
+    let dir = temp_ledger(&[(
+        "bad.journal",
+        "decimal-mark .\n2017-01-05 x\n    expenses:food    1,500 XOF\n    assets:cash     -1,400 XOF\n",
+    )]);
+    let (code, out, err) = run(&["-f", s(&dir.path().join("bad.journal")), "balance"]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("error[balanced]") && err.contains("bad.journal:2:1"),
+        "{err}"
+    );
+    assert!(err.contains("100 XOF"), "{err}");
+}
+
+#[test]
+fn usage_errors_exit_2_with_a_clear_message() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["balance", "--donor", "XX"], "unknown donor \"XX\""),
+        (
+            &["balance", "--from", "2017-12-01", "--to", "2017-01-01"],
+            "is before --from",
+        ),
+        (
+            &["register", "--from", "2017-02-30"],
+            "not a date in the calendar",
+        ),
+        (
+            &["register", "--from", "30/10/2017"],
+            "expected a date like 2017-10-30",
+        ),
+    ];
+    for (args, message) in cases {
+        let (code, _, err) = run(&sample_args(args));
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(message), "{args:?}: {err}");
+    }
+    let empty = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(&["-L", s(empty.path()), "check"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no project.toml"), "{err}");
+    let (code, _, err) = run(&["-L", "/nonexistent/ledger", "check"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not a directory"), "{err}");
+}
+
+#[test]
+fn csv_output_cannot_inject_formulas() {
+    let dir = temp_ledger(&[(
+        "j.journal",
+        "2017-01-05 =HYPERLINK(\"http://x\")\n    expenses:food    1500 XOF\n    assets:cash\n",
+    )]);
+    let (code, out, _) = run(&[
+        "-f",
+        s(&dir.path().join("j.journal")),
+        "register",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.contains("'=HYPERLINK"), "{out}");
+    assert!(
+        out.contains(",-1500,"),
+        "negative numbers stay numbers: {out}"
+    );
+}
+
+#[test]
+fn print_then_read_gives_the_same_balances() {
+    let dir = tempfile::tempdir().unwrap();
+    let printed = dir.path().join("p.journal");
+    let (code, _, err) = run(&sample_args(&["print", "-o", s(&printed)]));
+    assert_eq!(code, 0, "{err}");
+    let a = json_rows(&sample_args(&[
+        "balance",
+        "--by",
+        "donor,line,activity",
+        "--flat",
+        "--format",
+        "json",
+    ]));
+    let b = json_rows(&[
+        "-f",
+        s(&printed),
+        "balance",
+        "--by",
+        "donor,line,activity",
+        "--flat",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(a, b);
+    let text = std::fs::read_to_string(&printed).unwrap();
+    assert!(text.starts_with("decimal-mark .\n"));
+    assert!(!text.contains("include"), "includes are flattened");
+}
