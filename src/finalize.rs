@@ -12,14 +12,19 @@ use crate::source::Location;
 
 /// Infers every elided amount; reports transactions where that is impossible.
 pub fn infer_elided_amounts(journal: &mut Journal, precisions: &Precisions) -> Vec<Diagnostic> {
-    let results: Vec<(Vec<(usize, Amount)>, Vec<Diagnostic>)> = journal
+    const BLOCK: usize = 4096;
+    type Found = (Vec<(usize, Amount)>, Vec<Diagnostic>, Vec<u32>);
+    let results: Vec<Found> = journal
         .transactions
-        .par_chunks(4096)
-        .map(|transactions| {
+        .par_chunks(BLOCK)
+        .enumerate()
+        .map(|(block, transactions)| {
             let mut inferred = Vec::new();
             let mut diags = Vec::new();
+            let mut failed = Vec::new();
             let mut sums: Vec<Amount> = Vec::new();
-            for t in transactions {
+            for (k, t) in transactions.iter().enumerate() {
+                let index = (block * BLOCK + k) as u32;
                 let postings = journal.postings_of(t);
                 let mut elided = postings.iter().enumerate().filter(|(_, p)| p.elided);
                 let Some((first, _)) = elided.next() else { continue };
@@ -33,6 +38,7 @@ pub fn infer_elided_amounts(journal: &mut Journal, precisions: &Precisions) -> V
                         )
                         .with_help("only one posting per transaction may leave its amount out"),
                     );
+                    failed.push(index);
                     continue;
                 }
                 sums.clear();
@@ -59,7 +65,9 @@ pub fn infer_elided_amounts(journal: &mut Journal, precisions: &Precisions) -> V
                             commodity: one.commodity,
                         },
                     )),
-                    many => diags.push(
+                    many => {
+                        failed.push(index);
+                        diags.push(
                         Diagnostic::error(
                             Code::Infer,
                             Location::Text(journal.posting_pos(t, p)),
@@ -69,14 +77,17 @@ pub fn infer_elided_amounts(journal: &mut Journal, precisions: &Precisions) -> V
                             ),
                         )
                         .with_help("write this posting's amount, with a cost (`@`) where commodities differ"),
-                    ),
+                        );
+                    }
                 }
             }
-            (inferred, diags)
+            (inferred, diags, failed)
         })
         .collect();
     let mut diagnostics = Vec::new();
-    for (inferred, diags) in results {
+    journal.uninferred.clear();
+    for (inferred, diags, failed) in results {
+        journal.uninferred.extend(failed);
         for (i, amount) in inferred {
             journal.postings[i].amount = amount;
         }

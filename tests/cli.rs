@@ -345,3 +345,22 @@ fn print_then_read_gives_the_same_balances() {
     assert!(text.starts_with("decimal-mark .\n"));
     assert!(!text.contains("include"), "includes are flattened");
 }
+
+#[test]
+fn one_problem_is_reported_once() {
+    // An amount that cannot be inferred is an `infer` error, not also unbalanced.
+    let bad = crate::support::root().join("tests/data/bad/two-elided.journal");
+    let rows = {
+        let (code, out, _) = run(&["-f", s(&bad), "check", "--format", "json"]);
+        assert_eq!(code, 1);
+        serde_json::from_str::<Vec<Value>>(&out).unwrap()
+    };
+    let checks: Vec<&str> = rows.iter().map(|r| r["check"].as_str().unwrap()).collect();
+    assert_eq!(checks, vec!["infer"], "{rows:?}");
+    // A transaction that does not add up is `balanced`'s alone, not also `fund-balanced`'s.
+    let bad = crate::support::root().join("tests/data/bad/unbalanced.journal");
+    let (_, out, _) = run(&["-f", s(&bad), "check", "--format", "json"]);
+    let rows: Vec<Value> = serde_json::from_str(&out).unwrap();
+    let checks: Vec<&str> = rows.iter().map(|r| r["check"].as_str().unwrap()).collect();
+    assert_eq!(checks, vec!["balanced"], "{rows:?}");
+}

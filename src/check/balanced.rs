@@ -10,14 +10,20 @@ use crate::model::Amount;
 use crate::render::amount::{format_amount, format_amounts};
 use crate::source::Location;
 
+const BLOCK: usize = 8192;
+
 pub(super) fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
     let j = cx.journal;
     j.transactions
-        .par_chunks(8192)
-        .flat_map_iter(|transactions| {
+        .par_chunks(BLOCK)
+        .enumerate()
+        .flat_map_iter(|(block, transactions)| {
             let mut sums: Vec<Amount> = Vec::new();
             let mut out = Vec::new();
-            for t in transactions {
+            for (k, t) in transactions.iter().enumerate() {
+                if j.is_uninferred(block * BLOCK + k) {
+                    continue;
+                }
                 sums.clear();
                 let mut overflow = false;
                 for p in j.postings_of(t) {

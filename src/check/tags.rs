@@ -31,7 +31,12 @@ pub fn account_types(j: &Journal) -> Vec<Option<AccountType>> {
 /// Per line symbol: declared in the project, and its allowed activity symbols.
 struct LineRules {
     known: bool,
+    /// The line declares activities: postings must name one of them.
+    restricted: bool,
+    /// Its activities that occur in the journal (others cannot match any posting).
     activities: Vec<Symbol>,
+    /// Its activity codes, for messages.
+    codes: Vec<String>,
 }
 
 pub(super) fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
@@ -44,7 +49,9 @@ pub(super) fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
     let mut lines: Vec<LineRules> = (0..n)
         .map(|_| LineRules {
             known: cx.project.is_none(),
+            restricted: false,
             activities: Vec::new(),
+            codes: Vec::new(),
         })
         .collect();
     if let Some(p) = cx.project {
@@ -62,11 +69,13 @@ pub(super) fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
             if let Some(s) = j.symbols.get(&l.code) {
                 lines[s.index()] = LineRules {
                     known: true,
+                    restricted: !l.activities.is_empty(),
                     activities: l
                         .activities
                         .iter()
                         .filter_map(|a| j.symbols.get(a))
                         .collect(),
+                    codes: l.activities.clone(),
                 };
             }
         }
@@ -156,7 +165,7 @@ impl Rules<'_> {
                         )
                         .with_help("declare it under [[lines]], or correct the tag"),
                     );
-                } else if self.has_project && !rules.activities.is_empty() {
+                } else if self.has_project && rules.restricted {
                     match p.dims.activity {
                         Some(a) if rules.activities.contains(&a) => {}
                         Some(a) => out.push(
@@ -194,12 +203,7 @@ impl Rules<'_> {
     }
 
     fn allowed(&self, line: Symbol) -> String {
-        self.lines[line.index()]
-            .activities
-            .iter()
-            .map(|a| self.j.symbol(*a))
-            .collect::<Vec<_>>()
-            .join(", ")
+        self.lines[line.index()].codes.join(", ")
     }
 }
 

@@ -320,9 +320,17 @@ pub struct Journal {
     pub directives: Directives,
     /// Largest number of decimals written for each commodity (by commodity index).
     pub observed_precision: Vec<u32>,
+    /// Transactions (by index, sorted) whose elided amount could not be inferred;
+    /// the balancing checks skip them, their problem being reported once already.
+    pub uninferred: Vec<u32>,
 }
 
 impl Journal {
+    /// True when transaction `index` has an elided amount that could not be inferred.
+    pub fn is_uninferred(&self, index: usize) -> bool {
+        !self.uninferred.is_empty() && self.uninferred.binary_search(&(index as u32)).is_ok()
+    }
+
     /// The postings of `transaction`.
     pub fn postings_of(&self, transaction: &Transaction) -> &[Posting] {
         &self.postings[transaction.postings()]
