@@ -79,11 +79,17 @@ impl Books {
         if !journal_path.is_file() {
             return Err(OpenError::NoJournal(journal_path));
         }
-        let loaded = load_with_sources(&journal_path, options, sources);
+        let loaded = {
+            let _t = crate::timing::stage("read");
+            load_with_sources(&journal_path, options, sources)
+        };
         diagnostics.extend(loaded.diagnostics);
         let mut journal = loaded.journal;
         let precisions = Precisions::new(&journal, project.as_ref());
-        diagnostics.extend(infer_elided_amounts(&mut journal, &precisions));
+        {
+            let _t = crate::timing::stage("infer");
+            diagnostics.extend(infer_elided_amounts(&mut journal, &precisions));
+        }
         let mut books = Books {
             journal,
             project,
@@ -91,7 +97,10 @@ impl Books {
             diagnostics,
             dir,
         };
-        let basic = check::run(check::BASIC, &books.context(false));
+        let basic = {
+            let _t = crate::timing::stage("basic checks");
+            check::run(check::BASIC, &books.context(false))
+        };
         books.diagnostics.extend(basic);
         Ok(books)
     }

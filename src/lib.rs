@@ -26,6 +26,7 @@ pub mod read;
 pub mod render;
 pub mod report;
 pub mod source;
+pub mod timing;
 
 use cli::{Cli, Command};
 pub use cmd::{Outcome, UsageError};

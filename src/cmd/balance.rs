@@ -35,7 +35,10 @@ pub fn run(cli: &Cli, args: &BalanceArgs) -> anyhow::Result<Outcome> {
         flat: args.flat,
         empty: args.empty,
     };
-    let report = balance(&books.journal, &spec);
+    let report = {
+        let _t = crate::timing::stage("balance");
+        balance(&books.journal, &spec)
+    };
     let mut out = io::BufWriter::new(io::stdout().lock());
     output::balance(
         &report,

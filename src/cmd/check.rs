@@ -16,7 +16,10 @@ use crate::read::journal::LoadOptions;
 pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Outcome> {
     let books = Books::open(&source(cli), &LoadOptions::default())?;
     let mut diagnostics = books.diagnostics.clone();
-    diagnostics.extend(check::run(check::FULL, &books.context(args.strict)));
+    {
+        let _t = crate::timing::stage("full checks");
+        diagnostics.extend(check::run(check::FULL, &books.context(args.strict)));
+    }
     diag::sort(&mut diagnostics);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;

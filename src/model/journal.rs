@@ -428,3 +428,22 @@ impl Journal {
         })
     }
 }
+
+#[cfg(test)]
+mod size_tests {
+    use super::*;
+
+    /// The posting and transaction tables dominate memory at scale; keep them compact.
+    #[test]
+    fn table_rows_stay_small() {
+        eprintln!(
+            "Posting {} Transaction {} Amount {} Dimensions {}",
+            std::mem::size_of::<Posting>(),
+            std::mem::size_of::<Transaction>(),
+            std::mem::size_of::<Amount>(),
+            std::mem::size_of::<Dimensions>()
+        );
+        assert!(std::mem::size_of::<Posting>() <= 64);
+        assert!(std::mem::size_of::<Transaction>() <= 64);
+    }
+}

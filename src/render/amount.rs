@@ -50,22 +50,6 @@ pub fn format_amounts(j: &Journal, precisions: &Precisions, amounts: &[Amount]) 
         .join(", ")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use rust_decimal_macros::dec;
-
-    #[test]
-    fn groups_thousands_and_pads_decimals() {
-        assert_eq!(group(dec!(1234567), Some(0)), "1,234,567");
-        assert_eq!(group(dec!(-1234567.5), Some(2)), "-1,234,567.50");
-        assert_eq!(group(dec!(123), None), "123");
-        assert_eq!(group(dec!(0.00), Some(0)), "0");
-        assert_eq!(group(dec!(1000.125), Some(2)), "1,000.125");
-        assert_eq!(plain(dec!(-0), Some(2)), "0.00");
-    }
-}
-
 /// `quantity` with `,` thousands groups, keeping exactly the decimals it was written with.
 pub fn group_exact(quantity: Decimal) -> String {
     let text = quantity.to_string();
@@ -90,4 +74,20 @@ pub fn group_exact(quantity: Decimal) -> String {
         out.push_str(f);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn groups_thousands_and_pads_decimals() {
+        assert_eq!(group(dec!(1234567), Some(0)), "1,234,567");
+        assert_eq!(group(dec!(-1234567.5), Some(2)), "-1,234,567.50");
+        assert_eq!(group(dec!(123), None), "123");
+        assert_eq!(group(dec!(0.00), Some(0)), "0");
+        assert_eq!(group(dec!(1000.125), Some(2)), "1,000.125");
+        assert_eq!(plain(dec!(-0), Some(2)), "0.00");
+    }
 }

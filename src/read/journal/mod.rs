@@ -8,11 +8,12 @@ pub mod date;
 pub mod number;
 pub mod parser;
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{channel, sync_channel};
 
 use crate::diag::{Code, Diagnostic};
 use crate::model::{
@@ -124,33 +125,43 @@ impl Loader<'_> {
             ));
             return;
         }
-        let chunks = match read_chunks(path, file, self.options) {
-            Ok(c) => c,
-            Err(e) => {
-                let (code, what) = if included_at.is_some() {
-                    (Code::Include, "cannot read included file")
-                } else {
-                    (Code::Io, "cannot read journal")
-                };
-                self.loaded.diagnostics.push(Diagnostic::error(
-                    code,
-                    place,
-                    format!("{what} {}: {}", path.display(), e),
-                ));
-                return;
-            }
-        };
+        if let Ok(meta) = std::fs::metadata(path) {
+            self.reserve_for(meta.len());
+        }
         self.stack.push(canonical);
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut line_offset = 0u32;
         let mut mark_seen = mark_inherited;
         let mut warned = false;
-        for chunk in chunks {
+        let read = read_chunks(path, file, self.options, |chunk| {
             let lines = chunk.lines;
             self.append_chunk(chunk, line_offset, &mut mark_seen, &dir, &mut warned);
             line_offset += lines;
+        });
+        if let Err(e) = read {
+            let (code, what) = if included_at.is_some() {
+                (Code::Include, "cannot read included file")
+            } else {
+                (Code::Io, "cannot read journal")
+            };
+            self.loaded.diagnostics.push(Diagnostic::error(
+                code,
+                place,
+                format!("{what} {}: {}", path.display(), e),
+            ));
         }
         self.stack.pop();
+    }
+
+    /// Reserves table room for a file of `bytes` bytes. Generous on purpose: reserved
+    /// pages that are never written cost no memory, while growing by doubling would copy
+    /// the tables and briefly need twice their size.
+    fn reserve_for(&mut self, bytes: u64) {
+        let bytes = usize::try_from(bytes).unwrap_or(usize::MAX);
+        let j = &mut self.loaded.journal;
+        j.transactions.reserve(bytes / 200);
+        j.postings.reserve(bytes / 64);
+        j.text.reserve(bytes / 6);
     }
 
     fn chain(&self) -> String {
@@ -333,8 +344,14 @@ fn shift(mut p: TextPos, lines: u32) -> TextPos {
     p
 }
 
-/// Reads `path` and parses it in chunks, in parallel when it is large.
-fn read_chunks(path: &Path, file: FileId, options: &LoadOptions) -> io::Result<Vec<ParsedChunk>> {
+/// Reads `path` and parses it in chunks, in parallel when it is large, handing each
+/// parsed chunk to `emit` in file order as soon as it and those before it are ready.
+fn read_chunks(
+    path: &Path,
+    file: FileId,
+    options: &LoadOptions,
+    mut emit: impl FnMut(ParsedChunk),
+) -> io::Result<()> {
     let mut f = File::open(path)?;
     let meta = f.metadata()?;
     if meta.is_dir() {
@@ -343,20 +360,29 @@ fn read_chunks(path: &Path, file: FileId, options: &LoadOptions) -> io::Result<V
     if meta.len() <= options.chunk_size as u64 {
         let mut bytes = Vec::with_capacity(meta.len() as usize);
         f.read_to_end(&mut bytes)?;
-        return Ok(vec![parse_bytes(&bytes, file, false)]);
+        emit(parse_bytes(&bytes, file, false));
+        return Ok(());
     }
     let threads = match options.threads {
         0 => std::thread::available_parallelism().map_or(2, usize::from),
         n => n,
     };
-    let (sender, receiver) = sync_channel::<(usize, u64, Vec<u8>)>(threads);
-    let receiver = Mutex::new(receiver);
-    let results = Mutex::new(Vec::new());
-    let read = std::thread::scope(|scope| {
+    let (raw_sender, raw_receiver) = sync_channel::<(usize, u64, Vec<u8>)>(threads);
+    let raw_receiver = Mutex::new(raw_receiver);
+    std::thread::scope(|scope| {
+        let (done_sender, done_receiver) = channel::<(usize, u64, usize, ParsedChunk)>();
+        let chunk_size = options.chunk_size;
+        let reader = scope.spawn(move || {
+            split_into_chunks(&mut f, chunk_size, |index, offset, bytes| {
+                raw_sender.send((index, offset, bytes)).is_ok()
+            })
+        });
         for _ in 0..threads {
-            scope.spawn(|| {
+            let done_sender = done_sender.clone();
+            let raw_receiver = &raw_receiver;
+            scope.spawn(move || {
                 loop {
-                    let next = match receiver.lock() {
+                    let next = match raw_receiver.lock() {
                         Ok(r) => r.recv(),
                         Err(_) => return,
                     };
@@ -366,39 +392,57 @@ fn read_chunks(path: &Path, file: FileId, options: &LoadOptions) -> io::Result<V
                     let parsed = parse_bytes(&bytes, file, false);
                     let len = bytes.len();
                     drop(bytes);
-                    if let Ok(mut r) = results.lock() {
-                        r.push((index, offset, len, parsed));
+                    if done_sender.send((index, offset, len, parsed)).is_err() {
+                        return;
                     }
                 }
             });
         }
-        let r = split_into_chunks(&mut f, options.chunk_size, |index, offset, bytes| {
-            sender.send((index, offset, bytes)).is_ok()
-        });
-        drop(sender);
-        r
-    });
-    read?;
-    let mut results = results
-        .into_inner()
-        .map_err(|_| io::Error::other("a parser thread failed"))?;
-    results.sort_by_key(|r| r.0);
-    // A chunk parsed as if outside a comment block may in fact start inside one.
-    let mut chunks = Vec::with_capacity(results.len());
-    let mut in_block = false;
-    for (_, offset, len, parsed) in results {
-        let parsed = if in_block {
-            let mut bytes = vec![0; len];
-            f.seek(SeekFrom::Start(offset))?;
-            f.read_exact(&mut bytes)?;
-            parse_bytes(&bytes, file, true)
-        } else {
-            parsed
-        };
-        in_block = parsed.ends_in_comment_block;
-        chunks.push(parsed);
-    }
-    Ok(chunks)
+        drop(done_sender);
+        // Join chunks in file order while later ones are still being parsed.
+        let mut pending = BTreeMap::new();
+        let mut next = 0;
+        let mut in_comment_block = false;
+        let mut result = Ok(());
+        for (index, offset, len, parsed) in done_receiver {
+            pending.insert(index, (offset, len, parsed));
+            while let Some((offset, len, parsed)) = pending.remove(&next) {
+                // A chunk parsed as if outside a comment block may in fact start in one.
+                let parsed = if in_comment_block && result.is_ok() {
+                    match reparse_in_comment_block(path, file, offset, len) {
+                        Ok(p) => p,
+                        Err(e) => {
+                            result = Err(e);
+                            parsed
+                        }
+                    }
+                } else {
+                    parsed
+                };
+                in_comment_block = parsed.ends_in_comment_block;
+                emit(parsed);
+                next += 1;
+            }
+        }
+        match reader.join() {
+            Ok(r) => r?,
+            Err(_) => return Err(io::Error::other("the reading thread failed")),
+        }
+        result
+    })
+}
+
+fn reparse_in_comment_block(
+    path: &Path,
+    file: FileId,
+    offset: u64,
+    len: usize,
+) -> io::Result<ParsedChunk> {
+    let mut f = File::open(path)?;
+    let mut bytes = vec![0; len];
+    f.seek(SeekFrom::Start(offset))?;
+    f.read_exact(&mut bytes)?;
+    Ok(parse_bytes(&bytes, file, true))
 }
 
 /// Reads `f` in blocks of about `size` bytes, each ending just before a line that
@@ -503,7 +547,8 @@ mod tests {
     #[test]
     fn chunks_cut_before_transactions() {
         let buf = b"2017-01-01 a\n    x  1\n    y\n2017-01-02 b\n    x";
-        assert_eq!(last_transaction_start(buf), Some(29));
+        assert_eq!(last_transaction_start(buf), Some(28));
+        assert_eq!(&buf[28..38], b"2017-01-02");
         assert_eq!(last_transaction_start(b"no digits\n here"), None);
     }
 }

@@ -9,6 +9,8 @@ pub struct Number {
     pub value: Decimal,
     /// The number used `,` digit groups (hledger needs `decimal-mark .` to read them as ledger does).
     pub grouped: bool,
+    /// Significant digits before the decimal point.
+    pub int_digits: u32,
 }
 
 /// Why a number could not be read; `at` is the byte offset of the problem.
@@ -117,6 +119,7 @@ pub fn parse_number(s: &[u8]) -> Result<(Number, usize), NumberError> {
         Number {
             value,
             grouped: groups > 0,
+            int_digits: digits.saturating_sub(scale),
         },
         i,
     ))

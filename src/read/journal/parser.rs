@@ -240,7 +240,7 @@ impl<'s> Parser<'s> {
 
     fn skip_indented(&mut self) {
         while let Some(l) = self.peek() {
-            if l.text.starts_with([' ', '\t']) && !l.text.trim().is_empty() {
+            if is_continuation(l.text) {
                 self.advance();
             } else {
                 break;
@@ -389,7 +389,7 @@ impl<'s> Parser<'s> {
         });
         // Indented lines below are notes and subdirectives; some carry the type tag.
         while let Some(l) = self.peek() {
-            if !(l.text.starts_with([' ', '\t']) && !l.text.trim().is_empty()) {
+            if !is_continuation(l.text) {
                 break;
             }
             self.advance();
@@ -416,7 +416,7 @@ impl<'s> Parser<'s> {
             });
         }
         while let Some(l) = self.peek() {
-            if !(l.text.starts_with([' ', '\t']) && !l.text.trim().is_empty()) {
+            if !is_continuation(l.text) {
                 break;
             }
             self.advance();
@@ -582,7 +582,7 @@ impl<'s> Parser<'s> {
             self.out.metas.truncate(metas_start);
             // Skip the rest of the broken transaction.
             while let Some(l) = self.peek() {
-                if l.text.starts_with([' ', '\t']) && !l.text.trim().is_empty() {
+                if is_continuation(l.text) {
                     self.advance();
                 } else {
                     break;
@@ -627,14 +627,14 @@ impl<'s> Parser<'s> {
             return false;
         }
         let mut rest = &text[i..];
-        rest = rest.trim_start();
+        rest = rest.trim_ascii_start();
         let mut status = Status::Unmarked;
         if let Some(r) = rest.strip_prefix('*') {
             status = Status::Cleared;
-            rest = r.trim_start();
+            rest = r.trim_ascii_start();
         } else if let Some(r) = rest.strip_prefix('!') {
             status = Status::Pending;
-            rest = r.trim_start();
+            rest = r.trim_ascii_start();
         }
         let mut code = crate::model::TextRef::default();
         if let Some(r) = rest.strip_prefix('(') {
@@ -656,7 +656,7 @@ impl<'s> Parser<'s> {
                 }
             }
         }
-        let (description, comment) = match rest.find(';') {
+        let (description, comment) = match memchr::memchr(b';', rest.as_bytes()) {
             Some(k) => {
                 let before = &rest[..k];
                 if !(before.is_empty() || before.ends_with("  ") || before.ends_with('\t')) {
@@ -691,7 +691,7 @@ impl<'s> Parser<'s> {
             if !matches!(lb.first(), Some(b' ' | b'\t')) {
                 break;
             }
-            let t = l.text.trim_start();
+            let t = l.text.trim_ascii_start();
             if t.is_empty() {
                 break;
             }
@@ -775,8 +775,8 @@ impl<'s> Parser<'s> {
         dims: &mut Dimensions,
         own: &mut u8,
     ) {
-        let lead = raw.len() - raw.trim_start().len();
-        let c = raw.trim();
+        let lead = raw.len() - raw.trim_ascii_start().len();
+        let c = raw.trim_ascii();
         let col = col + lead;
         if c.is_empty() {
             let r = self.out.text.push("");
@@ -796,6 +796,9 @@ impl<'s> Parser<'s> {
             return;
         }
         match tag_at_start(c) {
+            Some((name, value)) if memchr::memchr(b',', value.as_bytes()).is_none() => {
+                self.tag(name, value, line, col, dims, own);
+            }
             Some((name, value)) => {
                 let pieces = split_hledger_tags(value);
                 if pieces.len() > 1 {
@@ -839,7 +842,7 @@ impl<'s> Parser<'s> {
         dims: &mut Dimensions,
         own: &mut u8,
     ) {
-        let value = value.trim();
+        let value = value.trim_ascii();
         if let Some(dim) = Dimension::from_tag(name) {
             let bit = match dim {
                 Dimension::Donor => 1,
@@ -931,7 +934,8 @@ impl<'s> Parser<'s> {
                 "separate account and amount with at least two spaces",
             );
         }
-        if looks_like_trailing_amount(account) {
+        if memchr::memchr(b' ', account.as_bytes()).is_some() && looks_like_trailing_amount(account)
+        {
             self.warn(
                 l.no,
                 account_col,
@@ -942,7 +946,7 @@ impl<'s> Parser<'s> {
         }
         let account = self.out.accounts.intern(account);
         let rest = &text[i..];
-        let trimmed = rest.trim_start();
+        let trimmed = rest.trim_ascii_start();
         let mut col = text.len() - trimmed.len();
         let mut body = trimmed;
         let mut amount = None;
@@ -965,7 +969,7 @@ impl<'s> Parser<'s> {
             };
             amount = Some(a);
             body = &body[used..];
-            let t = body.trim_start();
+            let t = body.trim_ascii_start();
             col += used + (body.len() - t.len());
             body = t;
             if body.starts_with('{') || body.starts_with('[') {
@@ -983,7 +987,7 @@ impl<'s> Parser<'s> {
                     Some(r2) => (CostKind::Total, r2, 2),
                     None => (CostKind::Unit, r, 1),
                 };
-                let t = r.trim_start();
+                let t = r.trim_ascii_start();
                 let ccol = col + skip + (r.len() - t.len());
                 let Some((c, used)) = self.amount(t, l.no, ccol) else {
                     return PostingLine::Failed;
@@ -1001,7 +1005,7 @@ impl<'s> Parser<'s> {
                 extra.cost = Some(Cost { kind, amount: c });
                 has_extra = true;
                 body = &t[used..];
-                let t2 = body.trim_start();
+                let t2 = body.trim_ascii_start();
                 col = ccol + used + (body.len() - t2.len());
                 body = t2;
             }
@@ -1182,7 +1186,7 @@ impl<'s> Parser<'s> {
             self.out.observed_precision[idx] = scale;
         }
         let mut quantity = number.value;
-        if quantity > crate::model::money::MAX_AMOUNT {
+        if number.int_digits > 18 && quantity > crate::model::money::MAX_AMOUNT {
             self.error(Code::BadAmount, line, col, i, "amount is larger than 10^18");
             return None;
         }
@@ -1197,6 +1201,11 @@ impl<'s> Parser<'s> {
             i,
         ))
     }
+}
+
+/// An indented, non-blank line: it continues the item above it.
+fn is_continuation(text: &str) -> bool {
+    text.starts_with([' ', '\t']) && !text.trim().is_empty()
 }
 
 /// Length of an account name at the start of `b`: up to two spaces, a tab, a `;`
@@ -1239,9 +1248,14 @@ fn strip_comment(s: &str) -> &str {
 
 /// `name: value` at the start of a comment (name without spaces, commas or colons).
 fn tag_at_start(c: &str) -> Option<(&str, &str)> {
-    let colon = c.find(':')?;
+    let colon = memchr::memchr(b':', c.as_bytes())?;
     let name = &c[..colon];
-    if name.is_empty() || name.contains(|ch: char| ch.is_whitespace() || ch == ',') {
+    if name.is_empty()
+        || name
+            .bytes()
+            .any(|b| b.is_ascii_whitespace() || b == b',' || b >= 0x80)
+            && name.contains(|ch: char| ch.is_whitespace() || ch == ',')
+    {
         return None;
     }
     Some((name, &c[colon + 1..]))
