@@ -227,6 +227,10 @@ impl<'a> Renderer<'a> {
                 writeln!(out, "{heading}")?;
                 writeln!(out, "  --> {}", pos.display(self.sources))?;
             }
+            Location::Cell(cell) => {
+                writeln!(out, "{heading}")?;
+                writeln!(out, "  --> {}", cell.display(self.sources))?;
+            }
             Location::File(id) => {
                 writeln!(out, "{heading}")?;
                 writeln!(out, "  --> {}", self.sources.path(*id).display())?;
@@ -348,6 +352,11 @@ pub struct DiagnosticRecord {
     pub file: Option<String>,
     pub line: Option<u32>,
     pub column: Option<u32>,
+    /// Spreadsheet problems: the sheet name and the A1 cell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
     pub help: Option<String>,
 }
 
@@ -360,8 +369,13 @@ impl DiagnosticRecord {
                 Some(p.line + 1),
                 Some(p.col + 1),
             ),
+            Location::Cell(c) => (Some(sources.path(c.file).display().to_string()), None, None),
             Location::File(f) => (Some(sources.path(*f).display().to_string()), None, None),
             Location::None => (None, None, None),
+        };
+        let (sheet, cell) = match &d.location {
+            Location::Cell(c) => (Some(c.sheet.clone()), Some(c.a1())),
+            _ => (None, None),
         };
         DiagnosticRecord {
             check: d.code,
@@ -370,6 +384,8 @@ impl DiagnosticRecord {
             file,
             line,
             column,
+            sheet,
+            cell,
             help: d.help.clone(),
         }
     }

@@ -1,11 +1,49 @@
-//! Writing files all-or-nothing: a temporary file in the same directory, flushed to
-//! disk, then renamed over the target, so a reader sees the old file or the new one,
-//! never half of one.
+//! Writing files all-or-nothing, under a lock.
+//!
+//! A write goes to a temporary file in the target's directory, is flushed to disk, then
+//! renamed over the target, so a reader sees the old file or the new one, never half of
+//! one. Commands that change a ledger hold [`LedgerLock`] from the moment they read the
+//! books to the moment the rename is done, so concurrent writers queue instead of losing
+//! each other's changes.
+//!
+//! For the fault-injection tests, `FUNDLEDGER_FAULT=after-temp-write|before-fsync|before-rename`
+//! stops the process at that step of every atomic write (exit status 99), as a crash would.
 
+use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Replaces (or creates) `path` with `bytes` atomically.
+/// The steps of an atomic write where a crash can be simulated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteStep {
+    AfterTempWrite,
+    BeforeFsync,
+    BeforeRename,
+}
+
+impl WriteStep {
+    fn name(self) -> &'static str {
+        match self {
+            WriteStep::AfterTempWrite => "after-temp-write",
+            WriteStep::BeforeFsync => "before-fsync",
+            WriteStep::BeforeRename => "before-rename",
+        }
+    }
+}
+
+/// Stops the process here when `FUNDLEDGER_FAULT` names this step (crash simulation).
+fn fault_point(step: WriteStep) {
+    if std::env::var("FUNDLEDGER_FAULT").as_deref() == Ok(step.name()) {
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("fundledger: simulated crash {}", step.name());
+        }
+        std::process::exit(99);
+    }
+}
+
+/// Replaces (or creates) `path` with `bytes` atomically, keeping the permissions of the
+/// file it replaces.
 ///
 /// # Errors
 /// When the directory is not writable, the disk is full, or the rename fails; the
@@ -20,11 +58,85 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .suffix(".tmp")
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        tmp.as_file().set_permissions(meta.permissions())?;
+    }
+    fault_point(WriteStep::AfterTempWrite);
+    fault_point(WriteStep::BeforeFsync);
     tmp.as_file().sync_all()?;
+    fault_point(WriteStep::BeforeRename);
     tmp.persist(path).map_err(|e| e.error)?;
     // Make the rename itself durable.
-    if let Ok(d) = std::fs::File::open(dir) {
+    if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// An exclusive lock on a ledger directory (`DIR/.fundledger.lock`), released on drop.
+#[derive(Debug)]
+pub struct LedgerLock {
+    _file: File,
+    path: PathBuf,
+}
+
+impl LedgerLock {
+    /// Waits until no other fundledger process writes the ledger in `dir`, then holds it.
+    ///
+    /// # Errors
+    /// When the lock file cannot be created or locked.
+    pub fn acquire(dir: &Path) -> io::Result<LedgerLock> {
+        let path = dir.join(".fundledger.lock");
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)?;
+        file.lock()?;
+        Ok(LedgerLock { _file: file, path })
+    }
+
+    /// The lock file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_keeps_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("books.journal");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomically(&path, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .ends_with(".tmp")
+            })
+            .collect();
+        assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn the_lock_is_exclusive() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = LedgerLock::acquire(dir.path()).unwrap();
+        let other = File::options().write(true).open(first.path()).unwrap();
+        assert!(other.try_lock().is_err(), "a second writer must wait");
+        drop(first);
+        assert!(other.try_lock().is_ok());
+    }
 }

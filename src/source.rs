@@ -19,11 +19,53 @@ pub struct TextPos {
     pub len: u32,
 }
 
+/// A cell in a spreadsheet: 0-based row and column of the sheet (absolute, as Excel
+/// shows them once made 1-based), shown as `file#Sheet!B12`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CellPos {
+    pub file: FileId,
+    pub sheet: String,
+    pub row: u32,
+    pub col: u32,
+}
+
+impl CellPos {
+    /// The cell's A1 reference, e.g. `B12`.
+    pub fn a1(&self) -> String {
+        format!("{}{}", column_letters(self.col), self.row + 1)
+    }
+
+    /// `path#Sheet!B12`.
+    pub fn display(&self, sources: &SourceMap) -> String {
+        format!(
+            "{}#{}!{}",
+            sources.path(self.file).display(),
+            self.sheet,
+            self.a1()
+        )
+    }
+}
+
+/// Excel column letters for a 0-based column: 0 → A, 25 → Z, 26 → AA.
+pub fn column_letters(col: u32) -> String {
+    let mut n = col + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let r = (n - 1) % 26;
+        out.push(b'A' + r as u8);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// Where a diagnostic points.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Location {
     /// A place in a journal or project file.
     Text(TextPos),
+    /// A cell (or a row, when `col` is the first) of a spreadsheet.
+    Cell(CellPos),
     /// A whole file (when no line applies, e.g. it cannot be opened).
     File(FileId),
     /// Nowhere in particular (e.g. a command-line value).
@@ -93,6 +135,15 @@ impl fmt::Display for DisplayPos<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn column_letters_like_excel() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+    }
 
     #[test]
     fn line_col_counts_from_zero() {

@@ -464,7 +464,11 @@ shares = { NL = 40, EU = "60" }
         let text = GOOD.replace("amount = 1000", "amount = 1000.5");
         let errs = parse_project(&text, FileId(0)).unwrap_err();
         assert!(errs[0].message.contains("floating-point"), "{:?}", errs[0]);
-        assert_eq!(errs[0].text_pos().unwrap().line, 22, "0-based line of `amount = 1000.5`");
+        assert_eq!(
+            errs[0].text_pos().unwrap().line,
+            22,
+            "0-based line of `amount = 1000.5`"
+        );
     }
 
     #[test]
