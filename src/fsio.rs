@@ -102,6 +102,28 @@ impl LedgerLock {
     }
 }
 
+/// Appends journal `text` to the file at `journal`, atomically (the whole file is
+/// rewritten through [`write_atomically`]). Hold the ledger's [`LedgerLock`] from before
+/// reading the books until this returns.
+///
+/// # Errors
+/// When the journal cannot be read or the new one cannot be written; the journal is
+/// then unchanged.
+pub fn append_to_journal(journal: &Path, text: &str) -> io::Result<()> {
+    let mut bytes = std::fs::read(journal)?;
+    if !bytes.is_empty() && !bytes.ends_with(b"\n") {
+        bytes.push(b'\n');
+    }
+    if !bytes.is_empty() && !text.starts_with('\n') {
+        bytes.push(b'\n');
+    }
+    bytes.extend_from_slice(text.as_bytes());
+    if !bytes.ends_with(b"\n") {
+        bytes.push(b'\n');
+    }
+    write_atomically(journal, &bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +150,15 @@ mod tests {
             })
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn append_keeps_the_old_text_byte_for_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("books.journal");
+        std::fs::write(&path, "a\r\nb").unwrap();
+        append_to_journal(&path, "2017-01-01 x\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "a\r\nb\n\n2017-01-01 x\n");
     }
 
     #[test]
