@@ -44,6 +44,13 @@ pub enum Command {
     Register(RegisterArgs),
     /// Print the journal in canonical form (includes flattened), as hledger and ledger read it
     Print(PrintArgs),
+    /// Budget vs actual per line × donor, per donor category and per donor: burn rate,
+    /// projection, and flags (over budget, beyond flexibility, outside eligibility, over ceiling)
+    Budget(BudgetArgs),
+    /// Programme support (indirect) costs due on eligible direct expenditure; --post books them
+    Psc(PscArgs),
+    /// Fund balances per donor: opening, received, spent (direct, PSC), exchange differences, closing
+    Funds(FundsArgs),
 }
 
 /// `fundledger check`
@@ -119,6 +126,51 @@ pub struct BalanceArgs {
 pub struct RegisterArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `fundledger budget`
+#[derive(Debug, Args)]
+pub struct BudgetArgs {
+    /// Only this donor
+    #[arg(long, value_name = "ID")]
+    pub donor: Option<String>,
+    /// Start of the period shown as "spent in the period" (YYYY-MM-DD)
+    #[arg(long, value_parser = parse_date_arg, value_name = "DATE")]
+    pub from: Option<NaiveDate>,
+    /// Report date: budgets in force and spending to date (default: last transaction)
+    #[arg(long, value_parser = parse_date_arg, value_name = "DATE")]
+    pub to: Option<NaiveDate>,
+    /// Currency of the amounts, converted by each agreement's rule
+    #[arg(long, value_name = "XOF|EUR|USD")]
+    pub currency: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `fundledger psc`
+#[derive(Debug, Args)]
+pub struct PscArgs {
+    /// Compute PSC on expenditure up to and including this date
+    #[arg(long, value_parser = parse_date_arg, value_name = "DATE")]
+    pub through: NaiveDate,
+    /// Append the PSC transactions to the journal (all or nothing; re-running adds nothing)
+    #[arg(long)]
+    pub post: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `fundledger funds`
+#[derive(Debug, Args)]
+pub struct FundsArgs {
+    /// First date of the period (default: the beginning)
+    #[arg(long, value_parser = parse_date_arg, value_name = "DATE")]
+    pub from: Option<NaiveDate>,
+    /// Last date of the period (default: the last transaction)
+    #[arg(long, value_parser = parse_date_arg, value_name = "DATE")]
+    pub to: Option<NaiveDate>,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }

@@ -158,7 +158,10 @@ mod tests {
         let path = dir.path().join("books.journal");
         std::fs::write(&path, "a\r\nb").unwrap();
         append_to_journal(&path, "2017-01-01 x\n").unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "a\r\nb\n\n2017-01-01 x\n");
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "a\r\nb\n\n2017-01-01 x\n"
+        );
     }
 
     #[test]

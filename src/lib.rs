@@ -42,5 +42,8 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Balance(a) => cmd::balance::run(cli, a),
         Command::Register(a) => cmd::register::run(cli, a),
         Command::Print(a) => cmd::print::run(cli, a),
+        Command::Budget(a) => cmd::budget::run(cli, a),
+        Command::Psc(a) => cmd::psc::run(cli, a),
+        Command::Funds(a) => cmd::funds::run(cli, a),
     }
 }

@@ -6,9 +6,11 @@
 //! - `compat`: hledger and ledger read the sample journal as we do.
 //! - `props`: property tests (round trips, allocation, never panicking).
 //! - `errors`: the catalogue of bad inputs in `tests/data/bad/`.
+//! - `budget`: agreements, budget vs actual, PSC and fund balances.
 
 mod support;
 
+mod budget;
 mod cli;
 mod compat;
 mod errors;

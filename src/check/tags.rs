@@ -13,21 +13,6 @@ use crate::diag::{Code, Diagnostic};
 use crate::model::{AccountType, Journal, Posting, Symbol, Transaction};
 use crate::source::Location;
 
-/// Each account's class (by account index), from a `type:` tag or its top-level name.
-pub fn account_types(j: &Journal) -> Vec<Option<AccountType>> {
-    let mut types: Vec<Option<AccountType>> = j
-        .accounts
-        .iter()
-        .map(|(_, name)| AccountType::from_name(name))
-        .collect();
-    for decl in &j.directives.accounts {
-        if let Some(t) = decl.type_tag.as_deref().and_then(AccountType::from_tag) {
-            types[decl.account.index()] = Some(t);
-        }
-    }
-    types
-}
-
 /// Per line symbol: declared in the project, and its allowed activity symbols.
 struct LineRules {
     known: bool,
@@ -41,7 +26,7 @@ struct LineRules {
 
 pub(super) fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
     let j = cx.journal;
-    let types = account_types(j);
+    let types = j.account_types();
     // Resolve project declarations to symbols once, so the hot loop compares integers.
     let n = j.symbols.len();
     let mut donor_known = vec![cx.project.is_none(); n];

@@ -1,8 +1,11 @@
 //! Glue, one file per command: arguments → library calls → rendering.
 
 pub mod balance;
+pub mod budget;
 pub mod check;
+pub mod funds;
 pub mod print;
+pub mod psc;
 pub mod register;
 
 use std::io::{self, Write};
@@ -120,6 +123,19 @@ pub fn filter_spec(args: &FilterArgs, books: &Books) -> Result<FilterSpec, Usage
         to: args.to,
         donor: args.donor.clone(),
         accounts: args.accounts.clone(),
+    })
+}
+
+/// The project of a ledger directory; reports about budgets and donors need one.
+///
+/// # Errors
+/// When the books are a bare journal (`-f`).
+pub fn require_project(books: &Books) -> Result<&crate::model::Project, UsageError> {
+    books.project.as_ref().ok_or_else(|| {
+        UsageError(
+            "this report needs a ledger directory with project.toml (use -L DIR, not -f)"
+                .to_string(),
+        )
     })
 }
 

@@ -326,6 +326,22 @@ pub struct Journal {
 }
 
 impl Journal {
+    /// Each account's class (by account index), from a `type:` tag on its `account`
+    /// directive or else its top-level name.
+    pub fn account_types(&self) -> Vec<Option<AccountType>> {
+        let mut types: Vec<Option<AccountType>> = self
+            .accounts
+            .iter()
+            .map(|(_, name)| AccountType::from_name(name))
+            .collect();
+        for decl in &self.directives.accounts {
+            if let Some(t) = decl.type_tag.as_deref().and_then(AccountType::from_tag) {
+                types[decl.account.index()] = Some(t);
+            }
+        }
+        types
+    }
+
     /// True when transaction `index` has an elided amount that could not be inferred.
     pub fn is_uninferred(&self, index: usize) -> bool {
         !self.uninferred.is_empty() && self.uninferred.binary_search(&(index as u32)).is_ok()

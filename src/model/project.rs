@@ -2,6 +2,8 @@
 //! budget lines with their funding shares. Validated data only; reading is in
 //! `read::project`.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -25,6 +27,7 @@ pub struct Project {
     pub donors: Vec<Donor>,
     pub activities: Vec<Activity>,
     pub lines: Vec<BudgetLine>,
+    pub agreements: Vec<Agreement>,
 }
 
 /// A commodity's declared precision (decimals), e.g. XOF 0, EUR 2.
@@ -64,8 +67,129 @@ pub struct BudgetLine {
     pub shares: Vec<(String, Decimal)>,
     /// Activities allowed on this line; when non-empty, postings must name one.
     pub activities: Vec<String>,
+    /// The line's category in each donor scheme (template name → category code),
+    /// e.g. `eu` → `5` (EU heading 5, other costs and services).
+    pub categories: BTreeMap<String, String>,
+    /// Later versions of the budget, oldest first; the original stays in `amount`/`shares`.
+    pub revisions: Vec<Revision>,
     /// Where the line is declared in project.toml.
     pub pos: Option<TextPos>,
+}
+
+/// A budget revision: from `date` on, the line's amount (and shares) are these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    pub date: NaiveDate,
+    pub amount: Decimal,
+    /// In the order of the project's donors; the previous shares when not restated.
+    pub shares: Vec<(String, Decimal)>,
+    pub note: Option<String>,
+}
+
+impl BudgetLine {
+    /// The amount and shares in force on `date`: the latest revision dated on or before
+    /// it, else the original.
+    pub fn in_force(&self, date: NaiveDate) -> (Decimal, &[(String, Decimal)]) {
+        self.revisions
+            .iter()
+            .rev()
+            .find(|r| r.date <= date)
+            .map_or((self.amount, self.shares.as_slice()), |r| {
+                (r.amount, r.shares.as_slice())
+            })
+    }
+
+    /// True when a revision is in force on `date`.
+    pub fn revised_on(&self, date: NaiveDate) -> bool {
+        self.revisions.iter().any(|r| r.date <= date)
+    }
+}
+
+/// How amounts in the functional currency are converted for a donor's reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CurrencyRule {
+    /// The fixed parity EUR↔XOF 655.957.
+    Peg,
+    /// The weighted average rate of the tranches actually received.
+    Received,
+    /// The month's rate from the `P` directives (e.g. UN operational rates, InforEuro).
+    Monthly,
+}
+
+impl CurrencyRule {
+    /// The name used in project.toml.
+    pub fn name(self) -> &'static str {
+        match self {
+            CurrencyRule::Peg => "peg",
+            CurrencyRule::Received => "received",
+            CurrencyRule::Monthly => "monthly",
+        }
+    }
+}
+
+/// Whether budget flexibility applies between a scheme's headings or per line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlexLevel {
+    Heading,
+    Line,
+}
+
+/// A budget flexibility rule: spending may exceed a heading's (or line's) budget in force
+/// by this percentage without an addendum (EU 25% between headings, Germany 20% per line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flexibility {
+    pub percent: Decimal,
+    pub level: FlexLevel,
+}
+
+/// Indirect costs / programme support costs charged on eligible direct expenditure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PscRule {
+    /// Percent of the base (e.g. 7 for EU actions, 13 the UN standard).
+    pub rate: Decimal,
+    /// Account name prefixes whose postings form the base.
+    pub base: Vec<String>,
+    /// Budget line the PSC postings are charged to.
+    pub line: String,
+    /// Expense account debited with the PSC.
+    pub account: String,
+    /// Account credited (e.g. a liability to the agency's headquarters).
+    pub counter: String,
+}
+
+/// An expected tranche of an agreement, in its currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tranche {
+    pub date: NaiveDate,
+    pub amount: Decimal,
+}
+
+/// What a donor signed: ceiling, eligibility period, currency rule, PSC, flexibility.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agreement {
+    /// The contract reference number.
+    pub reference: String,
+    pub donor: String,
+    pub currency: String,
+    /// The most the donor pays, in `currency`.
+    pub ceiling: Decimal,
+    /// Eligibility period, inclusive.
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub tranches: Vec<Tranche>,
+    pub psc: Option<PscRule>,
+    pub flexibility: Option<Flexibility>,
+    /// The donor report template (templates/donors/NAME.toml).
+    pub template: String,
+    pub currency_rule: CurrencyRule,
+    pub pos: Option<TextPos>,
+}
+
+impl Agreement {
+    /// True when `date` is inside the eligibility period.
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        self.start <= date && date <= self.end
+    }
 }
 
 impl Project {
@@ -85,6 +209,11 @@ impl Project {
     /// The budget line with code `code`.
     pub fn line(&self, code: &str) -> Option<&BudgetLine> {
         self.lines.iter().find(|l| l.code == code)
+    }
+
+    /// The agreements signed by donor `id`, in declaration order.
+    pub fn agreements_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Agreement> + 'a {
+        self.agreements.iter().filter(move |a| a.donor == id)
     }
 
     /// The activity with code `code`.

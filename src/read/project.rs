@@ -16,7 +16,11 @@ use toml::Spanned;
 
 use crate::diag::{Code, Diagnostic};
 use crate::model::money::{fits_precision, iso_precision};
-use crate::model::project::{Activity, BudgetLine, CommodityInfo, Donor, Project};
+use crate::model::project::{
+    Activity, Agreement, BudgetLine, CommodityInfo, CurrencyRule, Donor, FlexLevel, Flexibility,
+    Project, PscRule, Revision, Tranche,
+};
+use crate::read::template;
 use crate::source::{FileId, Location, SourceMap, TextPos, line_col};
 
 /// Reads and validates the project file at `path`.
@@ -35,30 +39,50 @@ pub fn read_project(path: &Path, sources: &mut SourceMap) -> Result<Project, Vec
             )]);
         }
     };
-    parse_project(&text, file)
+    let templates = template::names(path.parent());
+    parse_project_with(&text, file, &templates)
 }
 
-/// Parses and validates project-file `text` (registered as `file`).
+/// Parses and validates project-file `text` (registered as `file`), knowing only the
+/// shipped donor templates.
 ///
 /// # Errors
 /// Every problem found.
 pub fn parse_project(text: &str, file: FileId) -> Result<Project, Vec<Diagnostic>> {
+    parse_project_with(text, file, &template::names(None))
+}
+
+/// Parses and validates `text`; `templates` are the donor template names available.
+///
+/// # Errors
+/// Every problem found.
+pub fn parse_project_with(
+    text: &str,
+    file: FileId,
+    templates: &[String],
+) -> Result<Project, Vec<Diagnostic>> {
     let raw: RawFile = toml::from_str(text).map_err(|e| {
         let pos = e.span().map_or(Location::File(file), |s| {
             Location::Text(span_pos(text, file, s))
         });
-        vec![
-            Diagnostic::error(
-                Code::Project,
-                pos,
-                e.message().trim_end_matches('\n').to_string(),
-            )
-            .with_help("see README.md, \"The project file\", for the keys project.toml accepts"),
-        ]
+        {
+            let message = e.message().trim_end_matches('\n').to_string();
+            let d = Diagnostic::error(Code::Project, pos, message.clone());
+            vec![
+                if message.contains("unknown field") || message.contains("missing field") {
+                    d.with_help(
+                        "README.md, \"The project file\", lists the keys project.toml accepts",
+                    )
+                } else {
+                    d
+                },
+            ]
+        }
     })?;
     Validator {
         text,
         file,
+        templates,
         diags: Vec::new(),
     }
     .validate(raw)
@@ -90,6 +114,8 @@ struct RawFile {
     activities: Vec<Spanned<RawActivity>>,
     #[serde(default)]
     lines: Vec<Spanned<RawLine>>,
+    #[serde(default)]
+    agreements: Vec<Spanned<RawAgreement>>,
 }
 
 #[derive(Deserialize)]
@@ -139,6 +165,60 @@ struct RawLine {
     shares: Spanned<BTreeMap<String, Spanned<MoneyValue>>>,
     #[serde(default)]
     activities: Vec<Spanned<String>>,
+    #[serde(default)]
+    categories: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    revisions: Vec<Spanned<RawRevision>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRevision {
+    date: Spanned<DateValue>,
+    amount: Spanned<MoneyValue>,
+    shares: Option<Spanned<BTreeMap<String, Spanned<MoneyValue>>>>,
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAgreement {
+    reference: Spanned<String>,
+    donor: Spanned<String>,
+    currency: Spanned<String>,
+    ceiling: Spanned<MoneyValue>,
+    start: Spanned<DateValue>,
+    end: Spanned<DateValue>,
+    template: Spanned<String>,
+    currency_rule: Option<Spanned<String>>,
+    #[serde(default)]
+    tranches: Vec<Spanned<RawTranche>>,
+    psc: Option<Spanned<RawPsc>>,
+    flexibility: Option<Spanned<RawFlexibility>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTranche {
+    date: DateValue,
+    amount: Spanned<MoneyValue>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPsc {
+    rate: Spanned<MoneyValue>,
+    base: Vec<String>,
+    line: Spanned<String>,
+    account: Spanned<String>,
+    counter: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFlexibility {
+    percent: Spanned<MoneyValue>,
+    level: Spanned<String>,
 }
 
 /// An exact decimal written as a TOML integer or string (never a float).
@@ -198,6 +278,7 @@ impl<'de> Deserialize<'de> for DateValue {
 struct Validator<'a> {
     text: &'a str,
     file: FileId,
+    templates: &'a [String],
     diags: Vec<Diagnostic>,
 }
 
@@ -331,40 +412,7 @@ impl Validator<'_> {
                 self.error(l.amount.span(), format!("line {code}: {amount} {currency} has more decimals than {currency} allows ({functional_precision})"));
             }
             line_total += amount;
-            let mut shares = Vec::new();
-            let mut share_total = Decimal::ZERO;
-            for (donor, share) in l.shares.get_ref() {
-                let value = share.get_ref().0;
-                if !donors.iter().any(|d| &d.id == donor) {
-                    self.error(
-                        share.span(),
-                        format!("line {code}: share for undeclared donor {donor:?}"),
-                    );
-                }
-                if value.is_sign_negative() || value.is_zero() {
-                    self.error(
-                        share.span(),
-                        format!(
-                            "line {code}: the share of {donor} must be above zero, not {value}"
-                        ),
-                    );
-                }
-                share_total += value;
-                shares.push((donor.clone(), value));
-            }
-            if shares.is_empty() {
-                self.error(
-                    l.shares.span(),
-                    format!("line {code} has no funding shares"),
-                );
-            } else if share_total != Decimal::ONE_HUNDRED {
-                self.error(
-                    l.shares.span(),
-                    format!("line {code}: funding shares add up to {share_total}%, not 100%"),
-                );
-            }
-            shares
-                .sort_by_key(|(d, _)| donors.iter().position(|x| &x.id == d).unwrap_or(usize::MAX));
+            let shares = self.shares(&code, &l.shares, &donors);
             let mut line_activities = Vec::new();
             for a in &l.activities {
                 if !activities.iter().any(|x| &x.code == a.get_ref()) {
@@ -375,6 +423,9 @@ impl Validator<'_> {
                 }
                 line_activities.push(a.get_ref().clone());
             }
+            let categories = self.categories(&code, &l.categories);
+            let revisions =
+                self.revisions(&code, l, &shares, &donors, functional_precision, &currency);
             lines.push(BudgetLine {
                 code,
                 name_fr: l.name_fr.clone(),
@@ -382,6 +433,8 @@ impl Validator<'_> {
                 amount,
                 shares,
                 activities: line_activities,
+                categories,
+                revisions,
                 pos: Some(span_pos(self.text, self.file, spanned.span())),
             });
         }
@@ -395,6 +448,7 @@ impl Validator<'_> {
                 );
             }
         }
+        let agreements = self.agreements(&raw.agreements, &donors, &lines, &precision_of);
         if !self.diags.is_empty() {
             return Err(self.diags);
         }
@@ -411,7 +465,310 @@ impl Validator<'_> {
             donors,
             activities,
             lines,
+            agreements,
         })
+    }
+
+    /// Funding shares: declared donors, each above zero, adding up to 100%, in the
+    /// order of the project's donors.
+    fn shares(
+        &mut self,
+        code: &str,
+        raw: &Spanned<BTreeMap<String, Spanned<MoneyValue>>>,
+        donors: &[Donor],
+    ) -> Vec<(String, Decimal)> {
+        let mut shares = Vec::new();
+        let mut total = Decimal::ZERO;
+        for (donor, share) in raw.get_ref() {
+            let value = share.get_ref().0;
+            if !donors.iter().any(|d| &d.id == donor) {
+                self.error(
+                    share.span(),
+                    format!("line {code}: share for undeclared donor {donor:?}"),
+                );
+            }
+            if value.is_sign_negative() || value.is_zero() {
+                self.error(
+                    share.span(),
+                    format!("line {code}: the share of {donor} must be above zero, not {value}"),
+                );
+            }
+            total += value;
+            shares.push((donor.clone(), value));
+        }
+        if shares.is_empty() {
+            self.error(raw.span(), format!("line {code} has no funding shares"));
+        } else if total != Decimal::ONE_HUNDRED {
+            self.error(
+                raw.span(),
+                format!("line {code}: funding shares add up to {total}%, not 100%"),
+            );
+        }
+        shares.sort_by_key(|(d, _)| donors.iter().position(|x| &x.id == d).unwrap_or(usize::MAX));
+        shares
+    }
+
+    /// Line → donor category map: each scheme a known template, each code one of its categories.
+    fn categories(
+        &mut self,
+        code: &str,
+        raw: &BTreeMap<String, Spanned<String>>,
+    ) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for (scheme, category) in raw {
+            if !self.templates.contains(scheme) {
+                self.error(
+                    category.span(),
+                    format!(
+                        "line {code}: no donor template named {scheme:?} (known: {})",
+                        self.templates.join(", ")
+                    ),
+                );
+            } else if let Ok(t) = template::load(scheme, None)
+                && t.grouping == template::Grouping::Category
+                && t.category_names(category.get_ref()).is_none()
+            {
+                let known = t.codes();
+                self.error(
+                    category.span(),
+                    format!(
+                        "line {code}: {scheme} has no category {:?} (its categories: {})",
+                        category.get_ref(),
+                        known.join(", ")
+                    ),
+                );
+            }
+            out.insert(scheme.clone(), category.get_ref().clone());
+        }
+        out
+    }
+
+    fn revisions(
+        &mut self,
+        code: &str,
+        line: &RawLine,
+        original: &[(String, Decimal)],
+        donors: &[Donor],
+        precision: u32,
+        currency: &str,
+    ) -> Vec<Revision> {
+        let mut out: Vec<Revision> = Vec::new();
+        let mut shares = original.to_vec();
+        for r in &line.revisions {
+            let r = r.get_ref();
+            let date = r.date.get_ref().0;
+            if let Some(prev) = out.last()
+                && date <= prev.date
+            {
+                self.error(
+                    r.date.span(),
+                    format!(
+                        "line {code}: revisions must be in date order ({date} is not after {})",
+                        prev.date
+                    ),
+                );
+            }
+            let amount = r.amount.get_ref().0;
+            if amount.is_sign_negative() && !amount.is_zero() {
+                self.error(
+                    r.amount.span(),
+                    format!("line {code}: the revised budget {amount} is negative"),
+                );
+            }
+            if !fits_precision(amount, precision) {
+                self.error(r.amount.span(), format!("line {code}: {amount} {currency} has more decimals than {currency} allows ({precision})"));
+            }
+            if let Some(raw) = &r.shares {
+                shares = self.shares(code, raw, donors);
+            }
+            out.push(Revision {
+                date,
+                amount,
+                shares: shares.clone(),
+                note: r.note.clone(),
+            });
+        }
+        out
+    }
+
+    fn agreements(
+        &mut self,
+        raw: &[Spanned<RawAgreement>],
+        donors: &[Donor],
+        lines: &[BudgetLine],
+        precision_of: &dyn Fn(&str) -> Option<u32>,
+    ) -> Vec<Agreement> {
+        let mut out: Vec<Agreement> = Vec::new();
+        for spanned in raw {
+            let a = spanned.get_ref();
+            let reference = a.reference.get_ref().clone();
+            if reference.trim().is_empty() {
+                self.error(a.reference.span(), "an agreement needs a reference number");
+            }
+            if out.iter().any(|x| x.reference == reference) {
+                self.error(
+                    a.reference.span(),
+                    format!("agreement {reference} is declared twice"),
+                );
+            }
+            let donor = a.donor.get_ref().clone();
+            if !donors.iter().any(|d| d.id == donor) {
+                self.error(
+                    a.donor.span(),
+                    format!("agreement {reference}: undeclared donor {donor:?}"),
+                );
+            }
+            let currency = a.currency.get_ref().clone();
+            let precision = precision_of(&currency);
+            if precision.is_none() {
+                self.error(a.currency.span(), format!("agreement {reference}: currency {currency} has no known precision; declare it under [commodities.{currency}]"));
+            }
+            let ceiling = a.ceiling.get_ref().0;
+            if ceiling.is_sign_negative() && !ceiling.is_zero() {
+                self.error(
+                    a.ceiling.span(),
+                    format!("agreement {reference}: the ceiling {ceiling} {currency} is negative"),
+                );
+            } else if precision.is_some_and(|p| !fits_precision(ceiling, p)) {
+                self.error(a.ceiling.span(), format!("agreement {reference}: {ceiling} {currency} has more decimals than {currency} allows"));
+            }
+            let (start, end) = (a.start.get_ref().0, a.end.get_ref().0);
+            if end < start {
+                self.error(
+                    a.end.span(),
+                    format!("agreement {reference} ends ({end}) before it starts ({start})"),
+                );
+            }
+            let template = a.template.get_ref().clone();
+            if !self.templates.contains(&template) {
+                self.error(
+                    a.template.span(),
+                    format!(
+                        "agreement {reference}: no donor template named {template:?} (known: {})",
+                        self.templates.join(", ")
+                    ),
+                );
+            }
+            let currency_rule = match &a.currency_rule {
+                None if currency == "EUR" || precision == Some(0) && currency.starts_with("XO") => {
+                    CurrencyRule::Peg
+                }
+                None => CurrencyRule::Monthly,
+                Some(r) => match r.get_ref().as_str() {
+                    "peg" if currency == "EUR" || currency == "XOF" => CurrencyRule::Peg,
+                    "peg" => {
+                        self.error(r.span(), format!("agreement {reference}: the peg applies to EUR, not {currency}; use \"received\" or \"monthly\""));
+                        CurrencyRule::Peg
+                    }
+                    "received" => CurrencyRule::Received,
+                    "monthly" => CurrencyRule::Monthly,
+                    other => {
+                        self.error(r.span(), format!("agreement {reference}: unknown currency rule {other:?} (peg, received or monthly)"));
+                        CurrencyRule::Monthly
+                    }
+                },
+            };
+            let mut tranches = Vec::new();
+            for t in &a.tranches {
+                let t = t.get_ref();
+                let amount = t.amount.get_ref().0;
+                if amount.is_sign_negative() || amount.is_zero() {
+                    self.error(
+                        t.amount.span(),
+                        format!(
+                            "agreement {reference}: a tranche must be above zero, not {amount}"
+                        ),
+                    );
+                }
+                tranches.push(Tranche {
+                    date: t.date.0,
+                    amount,
+                });
+            }
+            let psc = a.psc.as_ref().map(|p| {
+                let r = p.get_ref();
+                let rate = r.rate.get_ref().0;
+                if rate.is_sign_negative() || rate > Decimal::ONE_HUNDRED {
+                    self.error(
+                        r.rate.span(),
+                        format!("agreement {reference}: PSC rate {rate}% is not between 0 and 100"),
+                    );
+                }
+                if !lines.iter().any(|l| &l.code == r.line.get_ref()) {
+                    self.error(
+                        r.line.span(),
+                        format!(
+                            "agreement {reference}: PSC line {:?} is not a budget line",
+                            r.line.get_ref()
+                        ),
+                    );
+                }
+                for (field, value) in [(&r.account, "account"), (&r.counter, "counter")] {
+                    if field.get_ref().trim().is_empty() {
+                        self.error(
+                            field.span(),
+                            format!("agreement {reference}: PSC {value} account is empty"),
+                        );
+                    }
+                }
+                if r.base.is_empty() {
+                    self.error(
+                        p.span(),
+                        format!("agreement {reference}: the PSC base lists no accounts"),
+                    );
+                }
+                PscRule {
+                    rate,
+                    base: r.base.clone(),
+                    line: r.line.get_ref().clone(),
+                    account: r.account.get_ref().clone(),
+                    counter: r.counter.get_ref().clone(),
+                }
+            });
+            let flexibility = a.flexibility.as_ref().map(|f| {
+                let r = f.get_ref();
+                let percent = r.percent.get_ref().0;
+                if percent.is_sign_negative() || percent > Decimal::ONE_HUNDRED {
+                    self.error(r.percent.span(), format!("agreement {reference}: flexibility {percent}% is not between 0 and 100"));
+                }
+                let level = match r.level.get_ref().as_str() {
+                    "heading" => FlexLevel::Heading,
+                    "line" => FlexLevel::Line,
+                    other => {
+                        self.error(r.level.span(), format!("agreement {reference}: flexibility level {other:?} must be \"heading\" or \"line\""));
+                        FlexLevel::Line
+                    }
+                };
+                Flexibility { percent, level }
+            });
+            if let Some(other) = out
+                .iter()
+                .find(|x| x.donor == donor && x.start <= end && start <= x.end)
+            {
+                self.error(
+                    a.start.span(),
+                    format!(
+                        "agreements {} and {reference} of {donor} overlap in time; spending could not be attributed",
+                        other.reference
+                    ),
+                );
+            }
+            out.push(Agreement {
+                reference,
+                donor,
+                currency,
+                ceiling,
+                start,
+                end,
+                tranches,
+                psc,
+                flexibility,
+                template,
+                currency_rule,
+                pos: Some(span_pos(self.text, self.file, spanned.span())),
+            });
+        }
+        out
     }
 }
 

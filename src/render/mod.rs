@@ -2,6 +2,7 @@
 //! journal text. No arithmetic happens here.
 
 pub mod amount;
+pub mod finance;
 pub mod journal;
 pub mod labels;
 pub mod output;

@@ -2,5 +2,10 @@
 //! turns report data into tables, CSV or JSON.
 
 pub mod balance;
+pub mod budget;
 pub mod filter;
+pub mod frame;
+pub mod funds;
+pub mod psc;
+pub mod rates;
 pub mod register;

@@ -89,6 +89,7 @@ def main():
 
     # generator's own figures: expenses per donor and per line
     mali_sample.build_year()
+    mali_sample.build_psc()
     summary = mali_sample.check_all(mali_sample.order_and_number())
     for d in mali_sample.DONOR_IDS:
         tool = sum(v for (a, c), v in results["donor=%s" % d].items()

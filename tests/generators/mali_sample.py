@@ -127,6 +127,10 @@ ACCOUNTS = {
     "seminaires": "expenses:62-services-exterieurs:6277-seminaires",
     "telecom": "expenses:62-services-exterieurs:628-telecommunications",
     "frais-bancaires": "expenses:63-services-exterieurs:631-frais-bancaires",
+    # programme support costs (PSC) charged by UNODC on eligible direct costs,
+    # owed to its headquarters until settled
+    "psc": "expenses:65-autres-charges:6581-couts-indirects-psc",
+    "psc-due": "liabilities:45-organismes-internationaux:4581-onudc-psc-a-reverser",
     "honoraires": "expenses:63-services-exterieurs:632-honoraires",
     "receptions": "expenses:63-services-exterieurs:6383-receptions",
     "missions": "expenses:63-services-exterieurs:6384-missions",
@@ -218,7 +222,65 @@ LINES = [
     ("7.1", "Frais bancaires et commissions",
      "Bank charges and commissions",
      450_000, {"EU": 15, "DE": 10, "NL": 15, "UNODC": 15, "GOV": 45}, None),
+    ("8.1", "Coûts indirects d'appui au programme (PSC)",
+     "Programme support costs (PSC)",
+     4_900_000, {"EU": 24, "DE": 10, "NL": 66}, None),
 ]
+PSC_LINE = "8.1"
+
+# Each line's category in the donors' report formats (templates/donors/*.toml):
+# EU heading, UNDG category, Netherlands and GLO.ACT categories.
+CATEGORIES = {
+    "1.1": ("1", "1", "1", "1"), "1.2": ("1", "1", "1", "1"), "1.3": ("1", "1", "2", "4"),
+    "1.4": ("1", "1", "1", "2"), "2.1": ("2", "5", "3", "3"), "2.2": ("1", "5", "3", "3"),
+    "2.3": ("2", "5", "3", "3"), "2.4": ("2", "5", "6", "6"), "3.1": ("5", "4", "2", "4"),
+    "3.2": ("5", "4", "2", "4"), "3.3": ("1", "5", "2", "4"), "3.4": ("5", "7", "2", "4"),
+    "3.5": ("5", "4", "2", "4"), "4.1": ("3", "3", "6", "5"), "4.2": ("4", "2", "6", "6"),
+    "4.3": ("3", "3", "6", "5"), "5.1": ("4", "7", "6", "6"), "5.2": ("4", "7", "6", "6"),
+    "5.3": ("4", "7", "6", "6"), "5.4": ("4", "4", "6", "6"), "6.1": ("5", "4", "2", "2"),
+    "6.2": ("5", "4", "4", "5"), "6.3": ("6", "4", "4", "6"), "6.4": ("6", "6", "5", "6"),
+    "7.1": ("5", "7", "6", "6"), "8.1": ("8", "8", "7", "7"),
+}
+CATEGORY_SCHEMES = ("eu", "undg", "netherlands", "glo-act")
+
+# Budget revisions: line -> [(date, new amount, note)] (shares unchanged).
+REVISION_NOTE = "Révision budgétaire n°1 - comité de pilotage du 3 juillet 2017"
+REVISIONS = {
+    "2.3": [(date(2017, 7, 3), 11_000_000, REVISION_NOTE)],
+    "6.4": [(date(2017, 7, 3), 40_000_000, REVISION_NOTE)],
+}
+
+# What each donor signed. EU: 25,000 EUR were transferred against a 24,000 EUR
+# ceiling, and direct costs plus 7 % PSC exceed it (a planted CEIL flag). Germany's
+# agreement starts in March, after January's bank commissions (ELIG). The
+# Netherlands allow 10 % per line, which the workshop catering exceeds (FLEX).
+AGREEMENTS = [
+    {"reference": "DCI-MIGR/2015/371-546/MLI", "donor": "EU", "currency": "EUR",
+     "ceiling": "24000.00", "start": date(2017, 1, 1), "end": date(2017, 12, 31),
+     "template": "eu", "currency_rule": "peg",
+     "tranches": [(date(2017, 1, 10), "15000.00"), (date(2017, 7, 10), "9000.00")],
+     "psc": ("7", ["expenses"]), "flexibility": ("25", "heading")},
+    {"reference": "AA-GLOACT-2017-07", "donor": "DE", "currency": "EUR",
+     "ceiling": "12000.00", "start": date(2017, 3, 1), "end": date(2017, 12, 31),
+     "template": "glo-act", "currency_rule": "peg",
+     "tranches": [(date(2017, 1, 11), "6000.00"), (date(2017, 7, 11), "6000.00")],
+     "psc": ("7", ["expenses"]), "flexibility": ("20", "line")},
+    {"reference": "NL-MFA-28763", "donor": "NL", "currency": "EUR",
+     "ceiling": "40000.00", "start": date(2017, 1, 1), "end": date(2018, 6, 30),
+     "template": "netherlands", "currency_rule": "received",
+     "tranches": [(date(2017, 1, 10), "25000.00"), (date(2017, 8, 1), "15000.00")],
+     "psc": ("13", ["expenses"]), "flexibility": ("10", "line")},
+    {"reference": "UNODC-XAWZ28-SAHEL", "donor": "UNODC", "currency": "USD",
+     "ceiling": "45000.00", "start": date(2017, 1, 1), "end": date(2017, 12, 31),
+     "template": "undg", "currency_rule": "monthly",
+     "tranches": [(date(2017, 1, 9), "30000.00"), (date(2017, 6, 1), "15000.00")],
+     "psc": None, "flexibility": ("20", "heading")},
+    {"reference": "MLI-2017-0211-PM", "donor": "GOV", "currency": "XOF",
+     "ceiling": "200000000", "start": date(2017, 1, 1), "end": date(2017, 12, 31),
+     "template": "face", "currency_rule": None,
+     "tranches": [], "psc": None, "flexibility": None},
+]
+PSC_DATE = date(2017, 12, 31)
 LINE = {l[0]: {"name_fr": l[1], "name_en": l[2], "amount": l[3],
                "shares": list(l[4].items()), "activities": l[5]} for l in LINES}
 OVERSPENT_LINE = "3.2"
@@ -649,6 +711,41 @@ def transfer(d, desc, per_donor, to_cash=True, prio=PRIO_WITHDRAWAL):
 # The year
 # --------------------------------------------------------------------------
 
+def half_up(fr):
+    """Round a non-negative Fraction half up to an integer."""
+    return int(fr + Fraction(1, 2)) if fr >= 0 else -int(-fr + Fraction(1, 2))
+
+
+def build_psc():
+    """Programme support costs through the year end, computed as fundledger's `psc`
+    does: rate x eligible direct expenditure (expense postings of the donor within the
+    agreement's period, PSC excluded), rounded half up to the franc."""
+    for a in AGREEMENTS:
+        if not a["psc"]:
+            continue
+        rate, base_prefixes = a["psc"]
+        last = min(a["end"], PSC_DATE)
+        base = 0
+        for t in TXNS:
+            if t.kind == "PSC" or t.date < a["start"] or t.date > last:
+                continue
+            for p in t.postings:
+                if p.tag("donor", t) != a["donor"] or not p.account.startswith("expenses:"):
+                    continue
+                if any(p.account == b or p.account.startswith(b + ":") for b in base_prefixes):
+                    base += resolved_qty(t, p)
+        due = half_up(Fraction(base) * Fraction(rate) / 100)
+        donor = a["donor"]
+        add(Txn(PSC_DATE, "PSC",
+                "Coûts indirects (PSC %s %%) %s jusqu'au %s" % (rate, a["reference"],
+                                                               PSC_DATE.isoformat()),
+                [Posting(ACCOUNTS["psc"], due, tags=[("donor", donor), ("line", PSC_LINE)]),
+                 Posting(ACCOUNTS["psc-due"], -due, tags=[("donor", donor)])],
+                prio=PRIO_PAYMENT,
+                tags=[("psc", a["reference"]), ("psc-through", PSC_DATE.isoformat()),
+                      ("psc-base", str(base))]))
+
+
 def build_year():
     rng = random.Random(SEED)
     for d, donor, amt, desc in RECEIPTS:
@@ -847,7 +944,7 @@ def check_all(ordered):
              "shares of %s not in donor order" % code)
         need(isinstance(l["amount"], int) and l["amount"] > 0, "amount of %s" % code)
     need(4 <= len(ACTIVITIES) <= 8, "4 to 8 activities")
-    need(15 <= len(LINES) <= 25, "15 to 25 lines")
+    need(15 <= len(LINES) <= 30, "15 to 30 lines")
 
     # transactions
     bal = {}            # (account, donor) -> qty
@@ -938,8 +1035,9 @@ def check_all(ordered):
              "donor %s above its share of line %s" % (donor, line))
     ratio = Fraction(line_spent[OVERSPENT_LINE], LINE[OVERSPENT_LINE]["amount"])
     need(Fraction(110, 100) <= ratio <= Fraction(120, 100), "overspend ratio %s" % float(ratio))
+    # direct budget only: the PSC line is funded by the agreements' indirect-cost allowance
     donor_budget = {d: sum(Fraction(l["amount"] * dict(l["shares"]).get(d, 0), 100)
-                           for l in LINE.values()) for d in DONOR_IDS}
+                           for c, l in LINE.items() if c != PSC_LINE) for d in DONOR_IDS}
     donor_spent = {d: sum(v for (_, dd), v in spent.items() if dd == d) for d in DONOR_IDS}
     for d in DONOR_IDS:
         need(donor_budget[d] <= received[d], "budget share of %s above receipts" % d)
@@ -1008,6 +1106,8 @@ def render_txn(t):
         lines.append("    ; %s" % t.comment)
     for k, v in hoisted:
         lines.append("    ; %s: %s" % (k, v))
+    for k, v in t.tags:
+        lines.append("    ; %s: %s" % (k, v))
     hoisted_keys = {k for k, _ in hoisted}
     for p in t.postings:
         if p.elide:
@@ -1042,7 +1142,7 @@ def render_books(ordered):
     for c, _, _ in COMMODITIES:
         w("commodity %s\n" % c)
     w("\n")
-    for tag in ("donor", "line", "activity"):
+    for tag in ("donor", "line", "activity", "psc", "psc-through", "psc-base"):
         w("tag %s\n" % tag)
     w("\n")
     for a in sorted(set(ACCOUNTS.values()) | set(INCOME_ACCOUNT.values()),
@@ -1104,6 +1204,32 @@ def render_project(total_budget):
         w("shares = { %s }\n" % ", ".join("%s = %d" % (d, p) for d, p in shares.items()))
         if acts is not None:
             w("activities = [%s]\n" % ", ".join(toml_str(a) for a in acts))
+        w("categories = { %s }\n" % ", ".join(
+            "%s = %s" % (k, toml_str(v)) for k, v in zip(CATEGORY_SCHEMES, CATEGORIES[code])))
+        for d, amt, note in REVISIONS.get(code, []):
+            w("\n[[lines.revisions]]\ndate = %s\namount = %d\nnote = %s\n"
+              % (d.isoformat(), amt, toml_str(note)))
+    for a in AGREEMENTS:
+        w("\n[[agreements]]\nreference = %s\ndonor = %s\ncurrency = %s\n"
+          % (toml_str(a["reference"]), toml_str(a["donor"]), toml_str(a["currency"])))
+        ceiling = a["ceiling"] if a["currency"] != "XOF" else None
+        w("ceiling = %s\n" % (toml_str(ceiling) if ceiling else a["ceiling"]))
+        w("start = %s\nend = %s\ntemplate = %s\n"
+          % (a["start"].isoformat(), a["end"].isoformat(), toml_str(a["template"])))
+        if a["currency_rule"]:
+            w("currency_rule = %s\n" % toml_str(a["currency_rule"]))
+        if a["tranches"]:
+            w("tranches = [\n%s]\n" % "".join(
+                "    { date = %s, amount = %s },\n" % (d.isoformat(), toml_str(amt))
+                for d, amt in a["tranches"]))
+        if a["psc"]:
+            rate, base = a["psc"]
+            w("psc = { rate = %s, base = [%s], line = %s, account = %s, counter = %s }\n"
+              % (toml_str(rate), ", ".join(toml_str(b) for b in base), toml_str(PSC_LINE),
+                 toml_str(ACCOUNTS["psc"]), toml_str(ACCOUNTS["psc-due"])))
+        if a["flexibility"]:
+            pct, level = a["flexibility"]
+            w("flexibility = { percent = %s, level = %s }\n" % (toml_str(pct), toml_str(level)))
     return "".join(o)
 
 
@@ -1117,6 +1243,7 @@ def write(path, text):
 
 def main():
     build_year()
+    build_psc()
     check_split_order_independent()
     ordered = order_and_number()
     s = check_all(ordered)

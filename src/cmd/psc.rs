@@ -1,0 +1,95 @@
+//! `fundledger psc`: programme support costs due, and with `--post` booked.
+
+use std::io::{self, Write};
+
+use super::{Outcome, open_for_report, print_diagnostics, require_project, source};
+use crate::books::Books;
+use crate::cli::{Cli, PscArgs};
+use crate::fsio::{LedgerLock, append_to_journal};
+use crate::read::journal::load_str;
+use crate::render::finance;
+use crate::report::psc::{compute, transaction_text};
+
+/// Computes PSC through the date; with `--post`, appends what is due under the ledger
+/// lock, all or nothing.
+///
+/// # Errors
+/// No project, a journal that would not read back, or a failed write (the journal is
+/// then unchanged).
+pub fn run(cli: &Cli, args: &PscArgs) -> anyhow::Result<Outcome> {
+    // Writers hold the lock from before reading the books until the rename.
+    let lock = match (&source(cli), args.post) {
+        (crate::books::Source::Ledger(dir), true) => Some(LedgerLock::acquire(dir)?),
+        _ => None,
+    };
+    let Some(books) = open_for_report(cli)? else {
+        return Ok(Outcome::Problems);
+    };
+    let project = require_project(&books)?;
+    let rows = compute(&books.journal, project, &books.precisions, args.through);
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    finance::psc(&rows, args.format, cli.lang, &mut out)?;
+    out.flush()?;
+    if !args.post {
+        return Ok(Outcome::Clean);
+    }
+    let text: String = rows
+        .iter()
+        .filter_map(transaction_text)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut err = io::stderr().lock();
+    if text.is_empty() {
+        writeln!(
+            err,
+            "psc: nothing to post through {} (already posted)",
+            args.through
+        )?;
+        return Ok(Outcome::Clean);
+    }
+    if !reads_back(&books, &text, &mut err)? {
+        return Ok(Outcome::Problems);
+    }
+    let journal = journal_path(&books)?;
+    append_to_journal(&journal, &text)?;
+    drop(lock);
+    let count = rows.iter().filter(|r| !r.to_post.is_zero()).count();
+    writeln!(
+        err,
+        "psc: {count} transaction(s) appended to {}",
+        journal.display()
+    )?;
+    Ok(Outcome::Clean)
+}
+
+/// The generated text parses cleanly and passes the checks on its own.
+fn reads_back(books: &Books, text: &str, err: &mut dyn Write) -> anyhow::Result<bool> {
+    let loaded = load_str(text, std::path::Path::new("<psc>"));
+    let errors: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    if !errors.is_empty() {
+        print_diagnostics(books, &errors, 0, err)?;
+        writeln!(
+            err,
+            "psc: the generated transactions do not read back; nothing was written"
+        )?;
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+fn journal_path(books: &Books) -> anyhow::Result<std::path::PathBuf> {
+    let dir = books
+        .dir
+        .as_ref()
+        .ok_or_else(|| anyhow::anyhow!("psc --post needs a ledger directory"))?;
+    let name = books
+        .project
+        .as_ref()
+        .map_or("books.journal", |p| p.journal.as_str());
+    Ok(dir.join(name))
+}

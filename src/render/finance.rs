@@ -1,0 +1,499 @@
+//! The donor-facing reports on the terminal, as CSV and as JSON: budget vs actual,
+//! programme support costs, fund balances.
+
+use std::io::{self, Write};
+
+use rust_decimal::Decimal;
+use serde_json::json;
+
+use super::amount::{group, plain};
+use super::table::{Align, Table};
+use super::{Format, Lang, spreadsheet_safe};
+use crate::model::money::iso_precision;
+use crate::report::budget::{BudgetReport, BudgetRow, Flag, RowKind};
+use crate::report::funds::FundRow;
+use crate::report::psc::PscComputation;
+
+fn l(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
+    }
+}
+
+fn decimals(currency: &str) -> Option<u32> {
+    Some(iso_precision(currency).unwrap_or(2))
+}
+
+fn money(amount: Decimal, currency: &str) -> String {
+    group(amount, decimals(currency))
+}
+
+fn short(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// What each flag means, for the legend under the table.
+pub fn flag_meaning(flag: Flag, lang: Lang) -> &'static str {
+    match flag {
+        Flag::OverBudget => l(
+            lang,
+            "dépenses au-delà du budget de la ligne",
+            "spent beyond the line's budget",
+        ),
+        Flag::BeyondFlexibility => l(
+            lang,
+            "dépassement au-delà de la flexibilité de l'accord (avenant requis)",
+            "beyond the agreement's flexibility (an addendum is needed)",
+        ),
+        Flag::OutsideEligibility => l(
+            lang,
+            "dépenses hors période d'éligibilité",
+            "spending outside the eligibility period",
+        ),
+        Flag::OverCeiling => l(
+            lang,
+            "bailleur imputé au-delà de son plafond",
+            "donor charged beyond its ceiling",
+        ),
+    }
+}
+
+/// Writes the budget report.
+///
+/// # Errors
+/// When `out` fails.
+pub fn budget(
+    report: &BudgetReport,
+    format: Format,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let cur = report.currency.as_str();
+    let pct = |p: Option<Decimal>| p.map_or(String::new(), |p| format!("{p}"));
+    let flags = |r: &BudgetRow| {
+        r.flags
+            .iter()
+            .map(|f| f.code())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    match format {
+        Format::Table => {
+            let mut t = Table::new(&[
+                (l(lang, "Bailleur", "Donor"), Align::Left),
+                (l(lang, "Ligne", "Line"), Align::Left),
+                (l(lang, "Libellé", "Name"), Align::Left),
+                (l(lang, "Cat.", "Cat."), Align::Left),
+                (l(lang, "Initial", "Original"), Align::Right),
+                (l(lang, "En vigueur", "In force"), Align::Right),
+                (l(lang, "Période", "Period"), Align::Right),
+                (l(lang, "Cumul", "To date"), Align::Right),
+                (l(lang, "Solde", "Remaining"), Align::Right),
+                ("%", Align::Right),
+                (l(lang, "Par mois", "Per month"), Align::Right),
+                (l(lang, "Projection", "Projection"), Align::Right),
+                (l(lang, "Alertes", "Flags"), Align::Left),
+            ]);
+            for r in &report.rows {
+                let name = match lang {
+                    Lang::Fr => &r.name_fr,
+                    Lang::En => &r.name_en,
+                };
+                let (donor, line, label) = match r.kind {
+                    RowKind::Line => (
+                        r.donor.clone().unwrap_or_default(),
+                        r.line.clone().unwrap_or_default(),
+                        short(name, 36),
+                    ),
+                    RowKind::Category => (
+                        String::new(),
+                        format!("Σ {}", r.category.as_deref().unwrap_or("?")),
+                        short(name, 36),
+                    ),
+                    RowKind::Donor => (
+                        r.donor.clone().unwrap_or_default(),
+                        "Σ".to_string(),
+                        short(name, 36),
+                    ),
+                    RowKind::Total => (
+                        l(lang, "TOTAL", "TOTAL").to_string(),
+                        String::new(),
+                        String::new(),
+                    ),
+                };
+                t.push(vec![
+                    donor,
+                    line,
+                    label,
+                    if r.kind == RowKind::Line {
+                        r.category.clone().unwrap_or_default()
+                    } else {
+                        String::new()
+                    },
+                    money(r.original, cur),
+                    format!(
+                        "{}{}",
+                        money(r.approved, cur),
+                        if r.revised && r.kind == RowKind::Line {
+                            " R"
+                        } else {
+                            ""
+                        }
+                    ),
+                    money(r.spent_period, cur),
+                    money(r.spent_to_date, cur),
+                    money(r.remaining, cur),
+                    pct(r.used_pct),
+                    money(r.burn_per_month, cur),
+                    money(r.projection, cur),
+                    flags(r),
+                ]);
+                if matches!(r.kind, RowKind::Donor) {
+                    t.push(vec![String::new(); 13]);
+                }
+            }
+            writeln!(
+                out,
+                "{} {} — {} {}{}",
+                l(lang, "Budget et réalisations au", "Budget vs actual as of"),
+                report.as_of,
+                l(lang, "montants en", "amounts in"),
+                cur,
+                report.from.map_or(String::new(), |f| format!(
+                    " — {} {f}",
+                    l(lang, "période depuis le", "period from")
+                ))
+            )?;
+            out.write_all(t.to_text().as_bytes())?;
+            writeln!(
+                out,
+                "R = {}",
+                l(lang, "budget révisé en vigueur", "revised budget in force")
+            )?;
+            for f in [
+                Flag::OverBudget,
+                Flag::BeyondFlexibility,
+                Flag::OutsideEligibility,
+                Flag::OverCeiling,
+            ] {
+                writeln!(out, "{} = {}", f.code(), flag_meaning(f, lang))?;
+            }
+            for n in &report.notes {
+                writeln!(out, "· {n}")?;
+            }
+            Ok(())
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record([
+                "kind",
+                "donor",
+                "line",
+                "category",
+                "name_fr",
+                "name_en",
+                "currency",
+                "original",
+                "approved",
+                "revised",
+                "spent_period",
+                "spent_to_date",
+                "remaining",
+                "used_pct",
+                "burn_per_month",
+                "projection",
+                "outside_eligibility",
+                "flags",
+            ])?;
+            for r in &report.rows {
+                w.write_record([
+                    kind(r.kind).to_string(),
+                    r.donor.clone().unwrap_or_default(),
+                    r.line.clone().unwrap_or_default(),
+                    r.category.clone().unwrap_or_default(),
+                    spreadsheet_safe(&r.name_fr).into_owned(),
+                    spreadsheet_safe(&r.name_en).into_owned(),
+                    r.currency.clone(),
+                    plain(r.original, decimals(cur)),
+                    plain(r.approved, decimals(cur)),
+                    r.revised.to_string(),
+                    plain(r.spent_period, decimals(cur)),
+                    plain(r.spent_to_date, decimals(cur)),
+                    plain(r.remaining, decimals(cur)),
+                    pct(r.used_pct),
+                    plain(r.burn_per_month, decimals(cur)),
+                    plain(r.projection, decimals(cur)),
+                    plain(r.outside_eligibility, decimals(cur)),
+                    flags(r),
+                ])?;
+            }
+            w.flush()
+        }
+        Format::Json => {
+            let rows: Vec<_> = report
+                .rows
+                .iter()
+                .map(|r| {
+                    json!({
+                        "kind": kind(r.kind),
+                        "donor": r.donor,
+                        "line": r.line,
+                        "category": r.category,
+                        "name_fr": r.name_fr,
+                        "name_en": r.name_en,
+                        "currency": r.currency,
+                        "original": plain(r.original, decimals(cur)),
+                        "approved": plain(r.approved, decimals(cur)),
+                        "revised": r.revised,
+                        "spent_period": plain(r.spent_period, decimals(cur)),
+                        "spent_to_date": plain(r.spent_to_date, decimals(cur)),
+                        "remaining": plain(r.remaining, decimals(cur)),
+                        "used_pct": r.used_pct.map(|p| p.to_string()),
+                        "burn_per_month": plain(r.burn_per_month, decimals(cur)),
+                        "projection": plain(r.projection, decimals(cur)),
+                        "outside_eligibility": plain(r.outside_eligibility, decimals(cur)),
+                        "flags": r.flags,
+                    })
+                })
+                .collect();
+            let doc = json!({
+                "as_of": report.as_of.to_string(),
+                "from": report.from.map(|f| f.to_string()),
+                "currency": report.currency,
+                "rows": rows,
+                "notes": report.notes,
+            });
+            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            writeln!(out)
+        }
+    }
+}
+
+fn kind(k: RowKind) -> &'static str {
+    match k {
+        RowKind::Line => "line",
+        RowKind::Category => "category",
+        RowKind::Donor => "donor",
+        RowKind::Total => "total",
+    }
+}
+
+/// Writes the PSC computation; `posted` says whether `--post` booked it.
+///
+/// # Errors
+/// When `out` fails.
+pub fn psc(
+    rows: &[PscComputation],
+    format: Format,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Table => {
+            let mut t = Table::new(&[
+                (l(lang, "Accord", "Agreement"), Align::Left),
+                (l(lang, "Bailleur", "Donor"), Align::Left),
+                (l(lang, "Taux", "Rate"), Align::Right),
+                (l(lang, "Base éligible", "Eligible base"), Align::Right),
+                (l(lang, "Dû", "Due"), Align::Right),
+                (l(lang, "Déjà passé", "Already posted"), Align::Right),
+                (l(lang, "À passer", "To post"), Align::Right),
+            ]);
+            for c in rows {
+                t.push(vec![
+                    c.agreement.clone(),
+                    c.donor.clone(),
+                    format!("{} %", c.rate.normalize()),
+                    money(c.base, &c.currency),
+                    money(c.due, &c.currency),
+                    money(c.posted, &c.currency),
+                    money(c.to_post, &c.currency),
+                ]);
+            }
+            out.write_all(t.to_text().as_bytes())?;
+            for c in rows {
+                writeln!(
+                    out,
+                    "· {}: {} % × {} {} ({} {}, {} → {}) = {} → {} {} {}",
+                    c.agreement,
+                    c.rate.normalize(),
+                    money(c.base, &c.currency),
+                    c.currency,
+                    l(lang, "comptes", "accounts"),
+                    c.base_accounts.join(", "),
+                    c.from,
+                    c.through,
+                    (c.base * c.rate / Decimal::ONE_HUNDRED).normalize(),
+                    money(c.due, &c.currency),
+                    c.currency,
+                    l(
+                        lang,
+                        "(arrondi au franc, demi vers le haut)",
+                        "(rounded half up to the franc)"
+                    ),
+                )?;
+            }
+            Ok(())
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record([
+                "agreement",
+                "donor",
+                "rate",
+                "from",
+                "through",
+                "base",
+                "due",
+                "posted",
+                "to_post",
+                "currency",
+            ])?;
+            for c in rows {
+                w.write_record([
+                    spreadsheet_safe(&c.agreement).into_owned(),
+                    c.donor.clone(),
+                    c.rate.normalize().to_string(),
+                    c.from.to_string(),
+                    c.through.to_string(),
+                    c.base.to_string(),
+                    c.due.to_string(),
+                    c.posted.to_string(),
+                    c.to_post.to_string(),
+                    c.currency.clone(),
+                ])?;
+            }
+            w.flush()
+        }
+        Format::Json => {
+            let v: Vec<_> = rows
+                .iter()
+                .map(|c| {
+                    json!({
+                        "agreement": c.agreement, "donor": c.donor, "rate": c.rate.normalize().to_string(),
+                        "base_accounts": c.base_accounts, "from": c.from.to_string(), "through": c.through.to_string(),
+                        "base": c.base.to_string(), "due": c.due.to_string(), "posted": c.posted.to_string(),
+                        "to_post": c.to_post.to_string(), "currency": c.currency,
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &v)?;
+            writeln!(out)
+        }
+    }
+}
+
+/// Writes the fund balances.
+///
+/// # Errors
+/// When `out` fails.
+pub fn funds(
+    rows: &[FundRow],
+    functional: &str,
+    format: Format,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Table => {
+            let mut t = Table::new(&[
+                (l(lang, "Bailleur", "Donor"), Align::Left),
+                (l(lang, "Ouverture", "Opening"), Align::Right),
+                (l(lang, "Reçu", "Received"), Align::Right),
+                (
+                    l(lang, "Dépenses directes", "Direct spending"),
+                    Align::Right,
+                ),
+                ("PSC", Align::Right),
+                (l(lang, "Écart de change", "Exchange diff."), Align::Right),
+                (l(lang, "Clôture", "Closing"), Align::Right),
+                (l(lang, "Devise", "Currency"), Align::Left),
+                (l(lang, "Reçu (devise)", "Received (cur.)"), Align::Right),
+                (l(lang, "Dépensé (devise)", "Spent (cur.)"), Align::Right),
+                (l(lang, "Clôture (devise)", "Closing (cur.)"), Align::Right),
+            ]);
+            for r in rows {
+                t.push(vec![
+                    r.donor.clone(),
+                    money(r.opening, functional),
+                    money(r.received, functional),
+                    money(r.spent_direct, functional),
+                    money(r.spent_psc, functional),
+                    money(r.exchange_difference, functional),
+                    money(r.closing, functional),
+                    r.currency.clone(),
+                    money(r.received_donor, &r.currency),
+                    money(r.spent_donor, &r.currency),
+                    money(r.closing_donor, &r.currency),
+                ]);
+            }
+            writeln!(
+                out,
+                "{} ({functional}): {}",
+                l(lang, "Soldes des fonds", "Fund balances"),
+                l(
+                    lang,
+                    "clôture = ouverture + reçu − dépenses − PSC + écart de change",
+                    "closing = opening + received − direct − PSC + exchange difference"
+                )
+            )?;
+            out.write_all(t.to_text().as_bytes())
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record([
+                "donor",
+                "opening",
+                "received",
+                "spent_direct",
+                "spent_psc",
+                "exchange_difference",
+                "closing",
+                "currency",
+                "received_donor_currency",
+                "spent_donor_currency",
+                "closing_donor_currency",
+            ])?;
+            for r in rows {
+                w.write_record([
+                    r.donor.clone(),
+                    r.opening.to_string(),
+                    r.received.to_string(),
+                    r.spent_direct.to_string(),
+                    r.spent_psc.to_string(),
+                    r.exchange_difference.to_string(),
+                    r.closing.to_string(),
+                    r.currency.clone(),
+                    r.received_donor.to_string(),
+                    r.spent_donor.to_string(),
+                    r.closing_donor.to_string(),
+                ])?;
+            }
+            w.flush()
+        }
+        Format::Json => {
+            let v: Vec<_> = rows
+                .iter()
+                .map(|r| {
+                    json!({
+                        "donor": r.donor, "name_fr": r.name_fr, "name_en": r.name_en, "functional_currency": functional,
+                        "opening": r.opening.to_string(), "received": r.received.to_string(),
+                        "spent_direct": r.spent_direct.to_string(), "spent_psc": r.spent_psc.to_string(),
+                        "exchange_difference": r.exchange_difference.to_string(), "closing": r.closing.to_string(),
+                        "currency": r.currency, "received_donor_currency": r.received_donor.to_string(),
+                        "spent_donor_currency": r.spent_donor.to_string(), "closing_donor_currency": r.closing_donor.to_string(),
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &v)?;
+            writeln!(out)
+        }
+    }
+}

@@ -1,0 +1,304 @@
+//! Converting functional-currency amounts (XOF) into a donor's currency, by the rule of
+//! its agreement: the EUR peg, the weighted rate of the tranches received, or the month's
+//! rate from the journal's `P` directives. Always by dividing (XOF per unit), never by an
+//! inverse rate, rounded half up to the target's precision.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+use crate::model::money::{EUR_XOF_PEG, convert_divide, iso_precision};
+use crate::model::project::{Agreement, CurrencyRule};
+use crate::model::{AccountType, CostKind, Journal, Project};
+
+/// Why an amount cannot be converted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RateError {
+    #[error(
+        "no {currency} rate for {month} (add a `P {month}-01 {currency} RATE {functional}` directive)"
+    )]
+    NoMonthlyRate {
+        currency: String,
+        functional: String,
+        month: String,
+    },
+    #[error("no tranche of {donor} received in {currency} yet, so no rate of the funds received")]
+    NoReceipts { donor: String, currency: String },
+    #[error("no rule converts {functional} to {currency}")]
+    NoRule {
+        functional: String,
+        currency: String,
+    },
+}
+
+/// A rate and how it was obtained, for the report's notes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateUsed {
+    pub currency: String,
+    /// Units of the functional currency per unit of `currency`.
+    pub rate: Decimal,
+    pub how: String,
+}
+
+/// A donor receipt: a tranche seen in the journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    pub date: NaiveDate,
+    pub donor: String,
+    /// The amount in the currency it arrived in.
+    pub amount: Decimal,
+    pub currency: String,
+    /// Its value in the functional currency, as booked.
+    pub functional: Decimal,
+}
+
+/// Converts amounts for reports.
+#[derive(Debug, Clone)]
+pub struct Converter {
+    functional: String,
+    /// Per currency: dated rates from `P` directives (functional units per unit).
+    prices: BTreeMap<String, Vec<(NaiveDate, Decimal)>>,
+    receipts: Vec<Receipt>,
+    precisions: BTreeMap<String, u32>,
+}
+
+impl Converter {
+    /// Indexes the journal's prices and donor receipts.
+    pub fn new(journal: &Journal, project: &Project) -> Converter {
+        let functional = project.currency.clone();
+        let mut prices: BTreeMap<String, Vec<(NaiveDate, Decimal)>> = BTreeMap::new();
+        for p in &journal.directives.prices {
+            if journal.commodity_name(p.price.commodity) == functional {
+                prices
+                    .entry(journal.commodity_name(p.commodity).to_string())
+                    .or_default()
+                    .push((p.date, p.price.quantity));
+            }
+        }
+        for v in prices.values_mut() {
+            v.sort_by_key(|(d, _)| *d);
+        }
+        let mut precisions = BTreeMap::new();
+        for c in &project.commodities {
+            precisions.insert(c.code.clone(), c.precision);
+        }
+        Converter {
+            receipts: receipts(journal, &functional),
+            functional,
+            prices,
+            precisions,
+        }
+    }
+
+    /// Every donor receipt in the journal, in date order.
+    pub fn receipts(&self) -> &[Receipt] {
+        &self.receipts
+    }
+
+    fn precision(&self, currency: &str) -> u32 {
+        self.precisions
+            .get(currency)
+            .copied()
+            .or_else(|| iso_precision(currency))
+            .unwrap_or(2)
+    }
+
+    /// The weighted average rate of `donor`'s tranches received in `currency` up to `date`.
+    pub fn received_rate(&self, donor: &str, currency: &str, date: NaiveDate) -> Option<Decimal> {
+        let (mut foreign, mut functional) = (Decimal::ZERO, Decimal::ZERO);
+        for r in self
+            .receipts
+            .iter()
+            .filter(|r| r.donor == donor && r.currency == currency && r.date <= date)
+        {
+            foreign += r.amount;
+            functional += r.functional;
+        }
+        (!foreign.is_zero()).then(|| functional / foreign)
+    }
+
+    /// The month's rate of `currency` from the `P` directives: the latest on or before
+    /// `date`, provided it is of the same month or earlier in the same year.
+    pub fn monthly_rate(&self, currency: &str, date: NaiveDate) -> Option<(NaiveDate, Decimal)> {
+        let table = self.prices.get(currency)?;
+        table
+            .iter()
+            .rev()
+            .find(|(d, _)| *d <= date)
+            .or_else(|| table.first())
+            .copied()
+    }
+
+    /// The rate to use for `currency` on `date` for a donor under `agreement`.
+    ///
+    /// # Errors
+    /// When no rule or no data gives a rate.
+    pub fn rate(
+        &self,
+        agreement: Option<&Agreement>,
+        currency: &str,
+        date: NaiveDate,
+    ) -> Result<RateUsed, RateError> {
+        let rule = match agreement {
+            Some(a) if a.currency == currency => a.currency_rule,
+            _ if currency == "EUR" => CurrencyRule::Peg,
+            _ => CurrencyRule::Monthly,
+        };
+        match rule {
+            CurrencyRule::Peg if currency == "EUR" => Ok(RateUsed {
+                currency: currency.to_string(),
+                rate: EUR_XOF_PEG,
+                how: "parité fixe / fixed peg".to_string(),
+            }),
+            CurrencyRule::Received => {
+                let donor = agreement.map_or("", |a| a.donor.as_str());
+                self.received_rate(donor, currency, date)
+                    .map(|rate| RateUsed {
+                        currency: currency.to_string(),
+                        rate,
+                        how: "taux moyen pondéré des tranches reçues / weighted rate of funds received".to_string(),
+                    })
+                    .ok_or_else(|| RateError::NoReceipts {
+                        donor: donor.to_string(),
+                        currency: currency.to_string(),
+                    })
+            }
+            _ => self
+                .monthly_rate(currency, date)
+                .map(|(d, rate)| RateUsed {
+                    currency: currency.to_string(),
+                    rate,
+                    how: format!("taux mensuel / monthly rate ({})", d.format("%Y-%m")),
+                })
+                .ok_or_else(|| RateError::NoMonthlyRate {
+                    currency: currency.to_string(),
+                    functional: self.functional.clone(),
+                    month: format!("{:04}-{:02}", date.year(), date.month()),
+                }),
+        }
+    }
+
+    /// Converts `amount` (functional currency) dated `date` into `currency`.
+    ///
+    /// # Errors
+    /// When no rate is available.
+    pub fn convert(
+        &self,
+        agreement: Option<&Agreement>,
+        currency: &str,
+        amount: Decimal,
+        date: NaiveDate,
+    ) -> Result<Decimal, RateError> {
+        if currency == self.functional {
+            return Ok(amount);
+        }
+        let rate = self.rate(agreement, currency, date)?;
+        convert_divide(amount, rate.rate, self.precision(currency)).ok_or_else(|| {
+            RateError::NoRule {
+                functional: self.functional.clone(),
+                currency: currency.to_string(),
+            }
+        })
+    }
+
+    /// Converts amounts dated by month, month by month (each at its rate), and sums them.
+    ///
+    /// # Errors
+    /// When a month has no rate.
+    pub fn convert_by_month(
+        &self,
+        agreement: Option<&Agreement>,
+        currency: &str,
+        amounts: &BTreeMap<(i32, u32), Decimal>,
+    ) -> Result<Decimal, RateError> {
+        let mut total = Decimal::ZERO;
+        for ((y, m), amount) in amounts {
+            let date = NaiveDate::from_ymd_opt(*y, *m, 1).unwrap_or_default();
+            let last = month_end(date);
+            total += self.convert(agreement, currency, *amount, last)?;
+        }
+        Ok(total)
+    }
+
+    /// The functional currency.
+    pub fn functional(&self) -> &str {
+        &self.functional
+    }
+}
+
+/// The last day of `date`'s month.
+pub fn month_end(date: NaiveDate) -> NaiveDate {
+    let (y, m) = if date.month() == 12 {
+        (date.year() + 1, 1)
+    } else {
+        (date.year(), date.month() + 1)
+    };
+    NaiveDate::from_ymd_opt(y, m, 1)
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(date)
+}
+
+/// Donor receipts: in a transaction with an income posting of donor D, each asset
+/// posting of D that brings money in — in the functional currency, or in another
+/// currency at its cost.
+fn receipts(journal: &Journal, functional: &str) -> Vec<Receipt> {
+    let types = journal.account_types();
+    let mut out = Vec::new();
+    for i in journal.date_order() {
+        let t = &journal.transactions[i as usize];
+        let postings = journal.postings_of(t);
+        for p in postings {
+            let Some(donor) = p.dims.donor else { continue };
+            if types[p.account.index()] != Some(AccountType::Asset)
+                || !p.amount.quantity.is_sign_positive()
+            {
+                continue;
+            }
+            let has_income = postings.iter().any(|q| {
+                q.dims.donor == Some(donor)
+                    && types[q.account.index()] == Some(AccountType::Income)
+                    && q.amount.quantity.is_sign_negative()
+            });
+            if !has_income {
+                continue;
+            }
+            let currency = journal.commodity_name(p.amount.commodity).to_string();
+            let value = if currency == functional {
+                Some(p.amount.quantity)
+            } else {
+                journal.extra(p).cost.and_then(|c| {
+                    (journal.commodity_name(c.amount.commodity) == functional).then(|| {
+                        match c.kind {
+                            CostKind::Unit => p.amount.quantity * c.amount.quantity,
+                            CostKind::Total => c.amount.quantity,
+                        }
+                    })
+                })
+            };
+            if let Some(functional_value) = value {
+                out.push(Receipt {
+                    date: t.date,
+                    donor: journal.symbol(donor).to_string(),
+                    amount: p.amount.quantity,
+                    currency,
+                    functional: functional_value,
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_end_handles_december_and_february() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(month_end(d(2017, 12, 5)), d(2017, 12, 31));
+        assert_eq!(month_end(d(2017, 2, 1)), d(2017, 2, 28));
+        assert_eq!(month_end(d(2016, 2, 29)), d(2016, 2, 29));
+    }
+}
