@@ -10,7 +10,7 @@ use super::amount::{group, plain};
 use super::table::{Align, Table};
 use super::{Format, Lang, spreadsheet_safe};
 use crate::model::money::iso_precision;
-use crate::report::budget::{BudgetReport, BudgetRow, Flag, RowKind};
+use crate::report::budget::{BudgetReport, BudgetRow, Flag, Note, RowKind};
 use crate::report::funds::FundRow;
 use crate::report::psc::PscComputation;
 
@@ -186,7 +186,7 @@ pub fn budget(
                 writeln!(out, "{} = {}", f.code(), flag_meaning(f, lang))?;
             }
             for n in &report.notes {
-                writeln!(out, "· {n}")?;
+                writeln!(out, "· {}", note(n, lang))?;
             }
             Ok(())
         }
@@ -268,11 +268,49 @@ pub fn budget(
                 "from": report.from.map(|f| f.to_string()),
                 "currency": report.currency,
                 "rows": rows,
-                "notes": report.notes,
+                "notes": report.notes.iter().map(|n| json!({"text_fr": note(n, Lang::Fr), "text_en": note(n, Lang::En), "data": n})).collect::<Vec<_>>(),
             });
             serde_json::to_writer_pretty(&mut *out, &doc)?;
             writeln!(out)
         }
+    }
+}
+
+/// A note in words.
+pub fn note(n: &Note, lang: Lang) -> String {
+    match n {
+        Note::Ceiling { donor, agreement, currency, charged, charged_functional, ceiling } => match lang {
+            Lang::Fr => format!(
+                "{donor} {agreement} : imputé {} {currency} ({} XOF) pour un plafond de {} {currency}",
+                money(*charged, currency),
+                money(*charged_functional, "XOF"),
+                money(*ceiling, currency)
+            ),
+            Lang::En => format!(
+                "{donor} {agreement}: charged {} {currency} ({} XOF) of a {} {currency} ceiling",
+                money(*charged, currency),
+                money(*charged_functional, "XOF"),
+                money(*ceiling, currency)
+            ),
+        },
+        Note::Rate { donor, currency, rate, how } => match lang {
+            Lang::Fr => format!("{donor} : {currency} au taux de {rate} XOF ({how})"),
+            Lang::En => format!("{donor}: {currency} at {rate} XOF ({how})"),
+        },
+        Note::Untagged { amount } => match lang {
+            Lang::Fr => format!(
+                "{} XOF de dépenses sans étiquette donor ou line ne figurent pas ici (fundledger check les liste)",
+                money(*amount, "XOF")
+            ),
+            Lang::En => format!(
+                "{} XOF of expenses without a donor or line tag are not shown (fundledger check lists them)",
+                money(*amount, "XOF")
+            ),
+        },
+        Note::Foreign { postings } => match lang {
+            Lang::Fr => format!("{postings} écritures de charges sans contre-valeur en XOF ne sont pas comptées"),
+            Lang::En => format!("{postings} expense postings with no XOF value are not counted"),
+        },
     }
 }
 

@@ -105,7 +105,33 @@ pub struct BudgetReport {
     pub currency: String,
     pub rows: Vec<BudgetRow>,
     /// How amounts were converted, ceilings checked, and what was left out.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
+}
+
+/// A fact printed under the report table.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "note", rename_all = "kebab-case")]
+pub enum Note {
+    /// What an agreement has been charged, against its ceiling.
+    Ceiling {
+        donor: String,
+        agreement: String,
+        currency: String,
+        charged: Decimal,
+        charged_functional: Decimal,
+        ceiling: Decimal,
+    },
+    /// The rate used to show a donor's amounts in another currency.
+    Rate {
+        donor: String,
+        currency: String,
+        rate: Decimal,
+        how: String,
+    },
+    /// Expenses without a donor or line tag (not in any row).
+    Untagged { amount: Decimal },
+    /// Expense postings with no value in the functional currency.
+    Foreign { postings: usize },
 }
 
 /// Why the report cannot be made.
@@ -166,9 +192,7 @@ pub fn budget(
     if let Some(f) = journal.commodities.get(functional) {
         let (rows, foreign) = frame::spending(journal, f, precisions)?;
         if foreign > 0 {
-            notes.push(format!(
-                "{foreign} expense postings have no value in {functional} and are not counted"
-            ));
+            notes.push(Note::Foreign { postings: foreign });
         }
         for s in rows {
             if s.date > as_of {
@@ -197,9 +221,7 @@ pub fn budget(
         }
     }
     if !untagged.is_zero() {
-        notes.push(format!(
-            "{untagged} {functional} of expenses without a donor or line tag are not shown (`fundledger check` lists them)"
-        ));
+        notes.push(Note::Untagged { amount: untagged });
     }
 
     let target = spec
@@ -353,10 +375,14 @@ pub fn budget(
                 charged_xof += months.values().copied().sum::<Decimal>();
                 charged += converter.convert_by_month(Some(a), &a.currency, &months)?;
             }
-            notes.push(format!(
-                "{} {}: charged {} {} ({} {functional}) of a {} {} ceiling",
-                donor.id, a.reference, charged, a.currency, charged_xof, a.ceiling, a.currency
-            ));
+            notes.push(Note::Ceiling {
+                donor: donor.id.clone(),
+                agreement: a.reference.clone(),
+                currency: a.currency.clone(),
+                charged,
+                charged_functional: charged_xof,
+                ceiling: a.ceiling,
+            });
             if charged > a.ceiling {
                 donor_row.flags.push(Flag::OverCeiling);
             }
@@ -365,12 +391,12 @@ pub fn budget(
             && target != functional
         {
             let rate = converter.rate(Some(a), &target, as_of)?;
-            notes.push(format!(
-                "{}: {target} at {} {functional} ({})",
-                donor.id,
-                rate.rate.normalize(),
-                rate.how
-            ));
+            notes.push(Note::Rate {
+                donor: donor.id.clone(),
+                currency: target.clone(),
+                rate: rate.rate.normalize(),
+                how: rate.how,
+            });
         }
         donor_row.flags.sort();
         donor_row.flags.dedup();
