@@ -44,6 +44,10 @@ pub enum Command {
     Register(RegisterArgs),
     /// Print the journal in canonical form (includes flattened), as hledger and ledger read it
     Print(PrintArgs),
+    /// Import an expenditure spreadsheet (xlsx, xlsm, xls, xlsb, ods, csv) through a rules
+    /// file: every row checked, one fund-balanced transaction per row, rows already in the
+    /// journal skipped, all or nothing
+    Import(ImportArgs),
     /// Budget vs actual per line × donor, per donor category and per donor: burn rate,
     /// projection, and flags (over budget, beyond flexibility, outside eligibility, over ceiling)
     Budget(BudgetArgs),
@@ -51,6 +55,55 @@ pub enum Command {
     Psc(PscArgs),
     /// Fund balances per donor: opening, received, spent (direct, PSC), exchange differences, closing
     Funds(FundsArgs),
+    /// Financial reports: a donor's workbook in its own format, or every donor's
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+/// `fundledger report …`
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// One donor's financial report: statement in its format, budget lines,
+    /// transactions, receipts, charts, certification (XLSX with -o)
+    Donor(DonorReportArgs),
+    /// Every donor's report for the period, one workbook each, in one run
+    All(AllReportsArgs),
+}
+
+/// `fundledger report donor`
+#[derive(Debug, Args)]
+pub struct DonorReportArgs {
+    /// The donor id (as in project.toml)
+    pub donor: String,
+    /// First day of the reporting period
+    #[arg(long, value_parser = parse_date_arg, value_name = "DATE")]
+    pub from: NaiveDate,
+    /// Last day of the reporting period
+    #[arg(long, value_parser = parse_date_arg, value_name = "DATE")]
+    pub to: NaiveDate,
+    /// Write the XLSX workbook here (atomically)
+    #[arg(short, long, value_name = "OUT.xlsx")]
+    pub output: Option<PathBuf>,
+    /// Use this donor template instead of the agreement's
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
+    /// Without -o: the statement as a table, CSV or JSON
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `fundledger report all`
+#[derive(Debug, Args)]
+pub struct AllReportsArgs {
+    /// First day of the reporting period
+    #[arg(long, value_parser = parse_date_arg, value_name = "DATE")]
+    pub from: NaiveDate,
+    /// Last day of the reporting period
+    #[arg(long, value_parser = parse_date_arg, value_name = "DATE")]
+    pub to: NaiveDate,
+    /// Directory for the workbooks (created if missing)
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
 }
 
 /// `fundledger check`
@@ -173,6 +226,29 @@ pub struct FundsArgs {
     pub to: Option<NaiveDate>,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+}
+
+/// `fundledger import`
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The spreadsheet: .xlsx, .xlsm, .xls, .xlsb, .ods or .csv
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Rules file describing the sheet's layout (see templates/import/)
+    #[arg(long, value_name = "RULES")]
+    pub rules: PathBuf,
+    /// Sheet to read [default: the rules' sheet, else the first worksheet]
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Show the transactions and totals that would be imported; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import the good rows and write the rejected ones, with the reason, to this XLSX
+    #[arg(long, value_name = "OUT.xlsx")]
+    pub rejects: Option<PathBuf>,
+    /// Show at most this many problems in full (0: all)
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    pub max_errors: usize,
 }
 
 /// `fundledger print`

@@ -65,6 +65,8 @@ pub enum Code {
     Activities,
     /// Syntax that hledger and ledger read differently (warning).
     Compat,
+    /// A spreadsheet row or an import rules file that cannot be imported as it is.
+    Import,
 }
 
 impl Code {
@@ -93,6 +95,7 @@ impl Code {
             Code::Lines => "lines",
             Code::Activities => "activities",
             Code::Compat => "compat",
+            Code::Import => "import",
         }
     }
 }

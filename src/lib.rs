@@ -20,6 +20,7 @@ pub mod cmd;
 pub mod diag;
 pub mod finalize;
 pub mod fsio;
+pub mod import;
 pub mod model;
 pub mod precision;
 pub mod read;
@@ -42,8 +43,10 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Balance(a) => cmd::balance::run(cli, a),
         Command::Register(a) => cmd::register::run(cli, a),
         Command::Print(a) => cmd::print::run(cli, a),
+        Command::Import(a) => cmd::import::run(cli, a),
         Command::Budget(a) => cmd::budget::run(cli, a),
         Command::Psc(a) => cmd::psc::run(cli, a),
         Command::Funds(a) => cmd::funds::run(cli, a),
+        Command::Report(r) => cmd::report::run(cli, r),
     }
 }

@@ -7,6 +7,7 @@
 //! - `props`: property tests (round trips, allocation, never panicking).
 //! - `errors`: the catalogue of bad inputs in `tests/data/bad/`.
 //! - `budget`: agreements, budget vs actual, PSC and fund balances.
+//! - `reports`: donor workbooks tie out, stay well-formed, match golden statements.
 
 mod support;
 
@@ -15,3 +16,4 @@ mod cli;
 mod compat;
 mod errors;
 mod props;
+mod reports;

@@ -4,9 +4,11 @@ pub mod balance;
 pub mod budget;
 pub mod check;
 pub mod funds;
+pub mod import;
 pub mod print;
 pub mod psc;
 pub mod register;
+pub mod report;
 
 use std::io::{self, Write};
 use std::path::PathBuf;

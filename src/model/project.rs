@@ -15,6 +15,8 @@ pub struct Project {
     pub code: String,
     pub name_fr: String,
     pub name_en: Option<String>,
+    /// Who carries out the project and reports (the beneficiary / implementing partner).
+    pub beneficiary: Option<String>,
     /// The functional currency the books are kept in (XOF here).
     pub currency: String,
     pub start: NaiveDate,

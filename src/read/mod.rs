@@ -3,4 +3,6 @@
 
 pub mod journal;
 pub mod project;
+pub mod rules;
+pub mod sheet;
 pub mod template;

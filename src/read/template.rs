@@ -52,6 +52,41 @@ pub struct Indirect {
     pub max_rate: Option<String>,
 }
 
+/// The label of a subtotal or total row.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RowLabel {
+    pub name_fr: String,
+    pub name_en: String,
+}
+
+/// What a header field of the report shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HeaderField {
+    /// The agreement's reference number.
+    Contract,
+    /// The donor's name.
+    Donor,
+    /// The project's beneficiary (implementing partner).
+    Beneficiary,
+    /// The project's name and code.
+    Project,
+    /// The reporting period.
+    Period,
+    /// The report's currency and how amounts were converted.
+    Currency,
+}
+
+/// One header line of the report: a field and its label.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    pub field: HeaderField,
+    pub label_fr: String,
+    pub label_en: String,
+}
+
 /// A donor report format.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -63,6 +98,13 @@ pub struct Template {
     #[serde(default)]
     pub categories: Vec<Category>,
     pub indirect: Option<Indirect>,
+    /// The subtotal of direct costs, before the indirect-cost line.
+    pub subtotal: Option<RowLabel>,
+    /// The grand total.
+    pub total: Option<RowLabel>,
+    /// Header fields at the top of the statement, in order.
+    #[serde(default)]
+    pub header: Vec<Header>,
 }
 
 impl Template {

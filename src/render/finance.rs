@@ -11,6 +11,7 @@ use super::table::{Align, Table};
 use super::{Format, Lang, spreadsheet_safe};
 use crate::model::money::iso_precision;
 use crate::report::budget::{BudgetReport, BudgetRow, Flag, Note, RowKind};
+use crate::report::donor::{Amounts, DonorReport, StatementRow};
 use crate::report::funds::FundRow;
 use crate::report::psc::PscComputation;
 
@@ -279,7 +280,14 @@ pub fn budget(
 /// A note in words.
 pub fn note(n: &Note, lang: Lang) -> String {
     match n {
-        Note::Ceiling { donor, agreement, currency, charged, charged_functional, ceiling } => match lang {
+        Note::Ceiling {
+            donor,
+            agreement,
+            currency,
+            charged,
+            charged_functional,
+            ceiling,
+        } => match lang {
             Lang::Fr => format!(
                 "{donor} {agreement} : imputé {} {currency} ({} XOF) pour un plafond de {} {currency}",
                 money(*charged, currency),
@@ -293,7 +301,12 @@ pub fn note(n: &Note, lang: Lang) -> String {
                 money(*ceiling, currency)
             ),
         },
-        Note::Rate { donor, currency, rate, how } => match lang {
+        Note::Rate {
+            donor,
+            currency,
+            rate,
+            how,
+        } => match lang {
             Lang::Fr => format!("{donor} : {currency} au taux de {rate} XOF ({how})"),
             Lang::En => format!("{donor}: {currency} at {rate} XOF ({how})"),
         },
@@ -308,7 +321,9 @@ pub fn note(n: &Note, lang: Lang) -> String {
             ),
         },
         Note::Foreign { postings } => match lang {
-            Lang::Fr => format!("{postings} écritures de charges sans contre-valeur en XOF ne sont pas comptées"),
+            Lang::Fr => format!(
+                "{postings} écritures de charges sans contre-valeur en XOF ne sont pas comptées"
+            ),
             Lang::En => format!("{postings} expense postings with no XOF value are not counted"),
         },
     }
@@ -531,6 +546,224 @@ pub fn funds(
                 })
                 .collect();
             serde_json::to_writer_pretty(&mut *out, &v)?;
+            writeln!(out)
+        }
+    }
+}
+
+/// One statement row for output: label, amounts in the donor's currency, flags.
+struct StatementLine<'a> {
+    kind: &'static str,
+    code: &'a str,
+    name: &'a str,
+    approved: Decimal,
+    period: Decimal,
+    to_date: Decimal,
+    to_date_functional: Decimal,
+    flags: String,
+}
+
+fn statement_lines<'a>(r: &'a DonorReport, lang: Lang) -> Vec<StatementLine<'a>> {
+    let pick = |fr: &'a str, en: &'a str| match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
+    };
+    let row = |kind, sr: &'a StatementRow| StatementLine {
+        kind,
+        code: &sr.code,
+        name: pick(&sr.name_fr, &sr.name_en),
+        approved: sr.approved.donor,
+        period: sr.period.donor,
+        to_date: sr.to_date.donor,
+        to_date_functional: sr.to_date.functional,
+        flags: sr
+            .flags
+            .iter()
+            .map(|f| f.code())
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    let total = |kind, name: &'a str, t: (Amounts, Amounts, Amounts)| StatementLine {
+        kind,
+        code: "",
+        name,
+        approved: t.0.donor,
+        period: t.1.donor,
+        to_date: t.2.donor,
+        to_date_functional: t.2.functional,
+        flags: String::new(),
+    };
+    let mut out: Vec<StatementLine<'a>> = r
+        .rows
+        .iter()
+        .chain(r.unmapped.iter())
+        .map(|sr| row("category", sr))
+        .collect();
+    let subtotal = r
+        .template
+        .subtotal
+        .as_ref()
+        .map_or(l(lang, "Sous-total", "Subtotal"), |x| {
+            pick(&x.name_fr, &x.name_en)
+        });
+    if let Some(ind) = &r.indirect {
+        out.push(total("subtotal", subtotal, r.direct_total()));
+        out.push(row("indirect", ind));
+    }
+    let total_name = r
+        .template
+        .total
+        .as_ref()
+        .map_or(l(lang, "Total", "Total"), |x| pick(&x.name_fr, &x.name_en));
+    out.push(total("total", total_name, r.grand_total()));
+    out
+}
+
+/// Writes a donor report's statement (the workbook's first sheet) as a table, CSV or JSON.
+///
+/// # Errors
+/// When `out` fails.
+pub fn donor_statement(
+    r: &DonorReport,
+    format: Format,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let cur = r.currency.as_str();
+    let fun = r.functional.as_str();
+    let lines = statement_lines(r, lang);
+    match format {
+        Format::Table => {
+            writeln!(
+                out,
+                "{}",
+                match lang {
+                    Lang::Fr => &r.template.title_fr,
+                    Lang::En => &r.template.title_en,
+                }
+            )?;
+            writeln!(
+                out,
+                "{} {} ({}) — {} {} → {} — {}",
+                l(lang, "Bailleur", "Donor"),
+                r.donor.id,
+                r.agreement.as_ref().map_or("—", |a| a.reference.as_str()),
+                l(lang, "période", "period"),
+                r.from,
+                r.to,
+                cur
+            )?;
+            let mut t = Table::new(&[
+                ("", Align::Left),
+                (l(lang, "Rubrique", "Heading"), Align::Left),
+                (l(lang, "Budget", "Budget"), Align::Right),
+                (l(lang, "Période", "Period"), Align::Right),
+                (l(lang, "Cumul", "To date"), Align::Right),
+                (l(lang, "Solde", "Remaining"), Align::Right),
+                ("%", Align::Right),
+                (l(lang, "Alertes", "Flags"), Align::Left),
+            ]);
+            for s in &lines {
+                let pct = (!s.approved.is_zero())
+                    .then(|| {
+                        crate::model::money::round_half_up(
+                            s.to_date * Decimal::ONE_HUNDRED / s.approved,
+                            1,
+                        )
+                        .to_string()
+                    })
+                    .unwrap_or_default();
+                t.push(vec![
+                    s.code.to_string(),
+                    short(s.name, 48),
+                    money(s.approved, cur),
+                    money(s.period, cur),
+                    money(s.to_date, cur),
+                    money(s.approved - s.to_date, cur),
+                    pct,
+                    s.flags.clone(),
+                ]);
+            }
+            out.write_all(t.to_text().as_bytes())?;
+            let balance = r.received_to_date.donor - r.grand_total().2.donor;
+            writeln!(
+                out,
+                "{} {} {cur} ({} {fun}) — {} {} {cur}",
+                l(lang, "Fonds reçus :", "Funds received:"),
+                money(r.received_to_date.donor, cur),
+                money(r.received_to_date.functional, fun),
+                l(lang, "solde des fonds :", "balance of funds:"),
+                money(balance, cur)
+            )?;
+            writeln!(
+                out,
+                "{} {} ({} {fun}) — {}: {}",
+                l(
+                    lang,
+                    "Transactions de la période :",
+                    "Transactions in the period:"
+                ),
+                r.transactions.len(),
+                money(r.transactions_total().functional, fun),
+                l(lang, "empreinte", "digest"),
+                &r.digest[..16.min(r.digest.len())]
+            )
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record([
+                "kind",
+                "code",
+                "name",
+                "currency",
+                "approved",
+                "period",
+                "to_date",
+                "remaining",
+                "to_date_functional",
+                "flags",
+            ])?;
+            for s in &lines {
+                w.write_record([
+                    s.kind.to_string(),
+                    spreadsheet_safe(s.code).into_owned(),
+                    spreadsheet_safe(s.name).into_owned(),
+                    cur.to_string(),
+                    plain(s.approved, decimals(cur)),
+                    plain(s.period, decimals(cur)),
+                    plain(s.to_date, decimals(cur)),
+                    plain(s.approved - s.to_date, decimals(cur)),
+                    plain(s.to_date_functional, decimals(fun)),
+                    s.flags.clone(),
+                ])?;
+            }
+            w.flush()
+        }
+        Format::Json => {
+            let rows: Vec<_> = lines
+                .iter()
+                .map(|s| {
+                    json!({
+                        "kind": s.kind, "code": s.code, "name": s.name, "currency": cur,
+                        "approved": plain(s.approved, decimals(cur)), "period": plain(s.period, decimals(cur)),
+                        "to_date": plain(s.to_date, decimals(cur)), "remaining": plain(s.approved - s.to_date, decimals(cur)),
+                        "to_date_functional": plain(s.to_date_functional, decimals(fun)), "flags": s.flags,
+                    })
+                })
+                .collect();
+            let doc = json!({
+                "donor": r.donor.id, "agreement": r.agreement.as_ref().map(|a| a.reference.clone()),
+                "template": r.template.name, "from": r.from.to_string(), "to": r.to.to_string(),
+                "currency": cur, "functional_currency": fun, "rows": rows,
+                "received_to_date": plain(r.received_to_date.donor, decimals(cur)),
+                "received_to_date_functional": plain(r.received_to_date.functional, decimals(fun)),
+                "transactions": r.transactions.len(),
+                "transactions_total_functional": plain(r.transactions_total().functional, decimals(fun)),
+                "transactions_total": plain(r.transactions_total().donor, decimals(cur)),
+                "rounding_difference": r.rounding_difference.to_string(),
+                "digest": r.digest,
+            });
+            serde_json::to_writer_pretty(&mut *out, &doc)?;
             writeln!(out)
         }
     }

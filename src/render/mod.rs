@@ -7,6 +7,7 @@ pub mod journal;
 pub mod labels;
 pub mod output;
 pub mod table;
+pub mod xlsx;
 
 /// Output format of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

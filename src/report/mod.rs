@@ -3,9 +3,11 @@
 
 pub mod balance;
 pub mod budget;
+pub mod donor;
 pub mod filter;
 pub mod frame;
 pub mod funds;
+pub mod imported;
 pub mod psc;
 pub mod rates;
 pub mod register;

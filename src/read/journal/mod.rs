@@ -88,6 +88,61 @@ pub fn load_str(text: &str, name: &Path) -> Loaded {
     loader.loaded
 }
 
+/// Parses journal `text` — transactions about to be appended to the books — and adds
+/// it to `journal` as one more file, registered as `name`, after everything read so far:
+/// the importer checks the exact text it will write, together with the books. Large
+/// texts are parsed in chunks on every core. `include` directives in `text` resolve
+/// relative to the current directory. Returns the problems met reading it.
+pub fn append_text(journal: &mut Journal, text: &str, name: &Path) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    let options = LoadOptions::default();
+    let mut loader = Loader {
+        options: &options,
+        loaded: Loaded {
+            journal: std::mem::take(journal),
+            diagnostics: Vec::new(),
+        },
+        stack: Vec::new(),
+    };
+    let file = loader.loaded.journal.sources.add(name);
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let cut = if rest.len() <= options.chunk_size {
+            rest.len()
+        } else {
+            last_transaction_start(&rest.as_bytes()[..options.chunk_size]).unwrap_or_else(|| {
+                memchr::memchr(b'\n', &rest.as_bytes()[options.chunk_size..])
+                    .map_or(rest.len(), |i| options.chunk_size + i + 1)
+            })
+        };
+        let (piece, tail) = rest.split_at(cut);
+        pieces.push(piece);
+        rest = tail;
+    }
+    let threads = std::thread::available_parallelism().map_or(2, usize::from);
+    let (mut line_offset, mut mark_seen, mut warned) = (0u32, true, false);
+    for group in pieces.chunks(threads.max(1)) {
+        let parsed: Vec<ParsedChunk> = group
+            .par_iter()
+            .map(|piece| parse_chunk(piece, file, false))
+            .collect();
+        for chunk in parsed {
+            let lines = chunk.lines;
+            loader.append_chunk(
+                chunk,
+                line_offset,
+                &mut mark_seen,
+                Path::new("."),
+                &mut warned,
+            );
+            line_offset += lines;
+        }
+    }
+    *journal = loader.loaded.journal;
+    loader.loaded.diagnostics
+}
+
 struct Loader<'o> {
     options: &'o LoadOptions,
     loaded: Loaded,

@@ -288,13 +288,25 @@ mod tests {
         assert_eq!(parse_date_text("1 févr. 2017", &p), Ok(d("2017-02-01")));
         assert_eq!(parse_date_text("15 août 2017", &p), Ok(d("2017-08-15")));
         assert_eq!(parse_date_text("2 DÉCEMBRE 2017", &p), Ok(d("2017-12-02")));
-        assert_eq!(parse_date_text("30\u{a0}oct.\u{a0}2017", &p), Ok(d("2017-10-30")));
+        assert_eq!(
+            parse_date_text("30\u{a0}oct.\u{a0}2017", &p),
+            Ok(d("2017-10-30"))
+        );
         assert_eq!(parse_date_text("31/10/17", &p), Ok(d("2017-10-31")));
         assert_eq!(parse_date_text("31/10/2017 00:00", &p), Ok(d("2017-10-31")));
-        assert_eq!(parse_date_text("31/02/2017", &p), Err(DateTextError::NotInCalendar));
-        assert_eq!(parse_date_text("31-10-2017", &p), Err(DateTextError::NotADate));
+        assert_eq!(
+            parse_date_text("31/02/2017", &p),
+            Err(DateTextError::NotInCalendar)
+        );
+        assert_eq!(
+            parse_date_text("31-10-2017", &p),
+            Err(DateTextError::NotADate)
+        );
         assert_eq!(parse_date_text("hier", &p), Err(DateTextError::NotADate));
-        assert_eq!(parse_date_text("30 foo 2017", &p), Err(DateTextError::NotADate));
+        assert_eq!(
+            parse_date_text("30 foo 2017", &p),
+            Err(DateTextError::NotADate)
+        );
     }
 
     #[test]
@@ -302,7 +314,10 @@ mod tests {
         let us = pats(&["mm/dd/yyyy"]);
         assert_eq!(parse_date_text("10/31/2017", &us), Ok(d("2017-10-31")));
         let fr = pats(&["dd/mm/yyyy"]);
-        assert_eq!(parse_date_text("10/31/2017", &fr), Err(DateTextError::NotInCalendar));
+        assert_eq!(
+            parse_date_text("10/31/2017", &fr),
+            Err(DateTextError::NotInCalendar)
+        );
     }
 
     #[test]

@@ -67,7 +67,14 @@ mod tests {
 
     #[test]
     fn numero_in_all_its_forms() {
-        for h in ["N° pièce", "No pièce", "Nº pièce", "N°pièce", "No. Pièce", "N° PIECE"] {
+        for h in [
+            "N° pièce",
+            "No pièce",
+            "Nº pièce",
+            "N°pièce",
+            "No. Pièce",
+            "N° PIECE",
+        ] {
             assert_eq!(header_key(h), "nopiece", "{h}");
         }
     }

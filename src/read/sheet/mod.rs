@@ -186,8 +186,9 @@ pub enum SheetError {
 pub trait RowVisitor {
     /// Called once, before any row: the sheet's name, the number of rows the file says
     /// it has (when it says; it may lie, and nothing is allocated for it), and whether
-    /// the workbook counts serial dates from 1904 (old Mac Excel) instead of 1900.
-    fn start(&mut self, sheet: &str, claimed_rows: Option<u32>, is_1904: bool);
+    /// the workbook counts serial dates from 1904 (old Mac Excel) instead of 1900, and
+    /// the sheet's merged cell regions (XLSX and XLS; the other formats do not say).
+    fn start(&mut self, sheet: &str, claimed_rows: Option<u32>, is_1904: bool, merged: &[Region]);
     /// Called for each row with a non-empty cell, in order. Returning false stops the
     /// reading.
     fn row(&mut self, row: Row) -> bool;
@@ -196,9 +197,8 @@ pub trait RowVisitor {
 /// What reading a sheet found besides its rows.
 #[derive(Debug, Clone, Default)]
 pub struct SheetSummary {
+    /// The sheet's name (a CSV file's stem).
     pub name: String,
-    /// Merged cell regions (XLSX and XLS only; the other formats do not say).
-    pub merged: Vec<Region>,
 }
 
 /// Reads one sheet of the file at `path` (`sheet`: by name, else the first visible
@@ -214,9 +214,8 @@ pub fn read(
     limits: &Limits,
     visitor: &mut dyn RowVisitor,
 ) -> Result<SheetSummary, SheetError> {
-    let named = FileKind::from_path(path).ok_or_else(|| {
-        SheetError::UnsupportedType(path.display().to_string())
-    })?;
+    let named = FileKind::from_path(path)
+        .ok_or_else(|| SheetError::UnsupportedType(path.display().to_string()))?;
     let kind = preflight::check(path, named, limits)?;
     match kind {
         FileKind::Csv => delimited::read(path, csv, limits, visitor),
@@ -226,7 +225,11 @@ pub fn read(
 
 /// The 1-based Excel reference of a 0-based cell, e.g. `B12`.
 pub fn a1(row: u32, col: u32) -> String {
-    format!("{}{}", crate::source::column_letters(col), u64::from(row) + 1)
+    format!(
+        "{}{}",
+        crate::source::column_letters(col),
+        u64::from(row) + 1
+    )
 }
 
 #[cfg(test)]
@@ -235,8 +238,14 @@ mod tests {
 
     #[test]
     fn kinds_from_extensions() {
-        assert_eq!(FileKind::from_path(Path::new("a.XLSX")), Some(FileKind::Xlsx));
-        assert_eq!(FileKind::from_path(Path::new("a.xlsm")), Some(FileKind::Xlsx));
+        assert_eq!(
+            FileKind::from_path(Path::new("a.XLSX")),
+            Some(FileKind::Xlsx)
+        );
+        assert_eq!(
+            FileKind::from_path(Path::new("a.xlsm")),
+            Some(FileKind::Xlsx)
+        );
         assert_eq!(FileKind::from_path(Path::new("a.csv")), Some(FileKind::Csv));
         assert_eq!(FileKind::from_path(Path::new("a.pdf")), None);
         assert_eq!(FileKind::from_path(Path::new("a")), None);
@@ -247,8 +256,14 @@ mod tests {
         let row = Row {
             index: 3,
             cells: vec![
-                Cell { col: 0, value: Value::Int(1) },
-                Cell { col: 4, value: Value::Text("x".into()) },
+                Cell {
+                    col: 0,
+                    value: Value::Int(1),
+                },
+                Cell {
+                    col: 4,
+                    value: Value::Text("x".into()),
+                },
             ],
         };
         assert_eq!(row.get(4), Some(&Value::Text("x".into())));

@@ -96,9 +96,8 @@ pub fn parse_amount(text: &str, style: NumberStyle) -> Result<Decimal, NumberErr
         if c.is_ascii_digit() {
             continue;
         }
-        let is_group = c.is_whitespace()
-            || (style == NumberStyle::En && c == ',')
-            || (dot_groups && c == '.');
+        let is_group =
+            c.is_whitespace() || (style == NumberStyle::En && c == ',') || (dot_groups && c == '.');
         if !is_group {
             return Err(NumberError::NotANumber);
         }
@@ -296,7 +295,10 @@ mod tests {
         assert_eq!(float_to_decimal(0.001, 2), Err(FloatError::TooPrecise));
         assert_eq!(float_to_decimal(1e17, 0), Err(FloatError::TooLarge));
         assert_eq!(float_to_decimal(f64::NAN, 0), Err(FloatError::NotFinite));
-        assert_eq!(float_to_decimal(999_999_999.5, 0), Err(FloatError::TooPrecise));
+        assert_eq!(
+            float_to_decimal(999_999_999.5, 0),
+            Err(FloatError::TooPrecise)
+        );
     }
 
     #[test]

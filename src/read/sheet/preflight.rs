@@ -60,17 +60,22 @@ pub(super) fn check(path: &Path, named: FileKind, limits: &Limits) -> Result<Fil
         return Ok(FileKind::Xls);
     }
     if head.starts_with(ZIP_MAGIC) {
-        let kind = zip_check(path, named, limits)?;
-        return Ok(kind);
+        return zip_check(path, limits);
     }
     let what = if head.is_empty() {
         "the file is empty".to_string()
-    } else if head.iter().all(|b| b.is_ascii() && (!b.is_ascii_control() || b.is_ascii_whitespace())) {
+    } else if head
+        .iter()
+        .all(|b| b.is_ascii() && (!b.is_ascii_control() || b.is_ascii_whitespace()))
+    {
         "it is plain text (if it is a CSV export, name it .csv)".to_string()
     } else {
         "it is neither a zip-based workbook (xlsx, xlsb, ods) nor an Excel 97-2003 file".to_string()
     };
-    Err(SheetError::NotASpreadsheet { path: shown, why: what })
+    Err(SheetError::NotASpreadsheet {
+        path: shown,
+        why: what,
+    })
 }
 
 fn read_up_to(f: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -98,7 +103,7 @@ fn ole2_is_encrypted(path: &Path) -> std::io::Result<bool> {
 
 /// Reads the zip directory: refuses damaged archives and zip bombs, and tells XLSX,
 /// XLSB and ODS apart by their parts.
-fn zip_check(path: &Path, named: FileKind, limits: &Limits) -> Result<FileKind, SheetError> {
+fn zip_check(path: &Path, limits: &Limits) -> Result<FileKind, SheetError> {
     let shown = path.display().to_string();
     let file = File::open(path).map_err(|source| SheetError::Io {
         path: shown.clone(),
@@ -123,19 +128,26 @@ fn zip_check(path: &Path, named: FileKind, limits: &Limits) -> Result<FileKind, 
             path: shown.clone(),
             why: e.to_string(),
         })?;
-        let name = entry.name().to_string();
+        let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
         let size = entry.size();
         let packed = entry.compressed_size().max(1);
         if size > limits.max_part_bytes {
             return Err(SheetError::TooLarge {
                 path: shown,
-                why: format!("part {name} unpacks to {} MiB, above {} MiB", size >> 20, limits.max_part_bytes >> 20),
+                why: format!(
+                    "part {name} unpacks to {} MiB, above {} MiB",
+                    size >> 20,
+                    limits.max_part_bytes >> 20
+                ),
             });
         }
         if size > RATIO_FLOOR && size / packed > MAX_RATIO {
             return Err(SheetError::TooLarge {
                 path: shown,
-                why: format!("part {name} unpacks {}× its packed size (a zip bomb?)", size / packed),
+                why: format!(
+                    "part {name} unpacks {}× its packed size (a zip bomb?)",
+                    size / packed
+                ),
             });
         }
         total = total.saturating_add(size);
@@ -149,20 +161,23 @@ fn zip_check(path: &Path, named: FileKind, limits: &Limits) -> Result<FileKind, 
     if total > limits.max_total_bytes {
         return Err(SheetError::TooLarge {
             path: shown,
-            why: format!("unpacks to {} MiB in all, above {} MiB", total >> 20, limits.max_total_bytes >> 20),
+            why: format!(
+                "unpacks to {} MiB in all, above {} MiB",
+                total >> 20,
+                limits.max_total_bytes >> 20
+            ),
         });
     }
-    Ok(if has_workbook_bin {
-        FileKind::Xlsb
+    if has_workbook_bin {
+        Ok(FileKind::Xlsb)
     } else if has_workbook_xml {
-        FileKind::Xlsx
+        Ok(FileKind::Xlsx)
     } else if is_ods {
-        FileKind::Ods
+        Ok(FileKind::Ods)
     } else {
-        let _ = named;
-        return Err(SheetError::NotASpreadsheet {
+        Err(SheetError::NotASpreadsheet {
             path: shown,
             why: "it is a zip archive without a workbook inside".into(),
-        });
-    })
+        })
+    }
 }

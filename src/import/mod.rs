@@ -1,0 +1,463 @@
+//! Importing expenditure spreadsheets: rows in, fund-balanced transactions out.
+//!
+//! The pipeline (`fundledger import`, see `cmd::import`):
+//!
+//! 1. `read::rules` reads the rules file; `read::sheet` streams the sheet's rows (a
+//!    reading thread) while this module handles them in order (the calling thread):
+//! 2. [`header`] finds the header row among the top rows;
+//! 3. [`row`] tells data rows from blank, total, repeated-header and note rows, reads
+//!    every field of a data row and checks it against the project and the rules
+//!    ([`context`]), locating each problem at its cell;
+//! 4. [`key`] fingerprints the row; a row whose key is already in the journal is
+//!    skipped as already imported;
+//! 5. [`render`] prints the good rows as journal text with the canonical printer;
+//! 6. [`validate`] parses that exact text back and runs every ledger check on the books
+//!    with it; [`rejects`] writes the rows that cannot be imported; [`archive`] keeps a
+//!    copy of the file under `sources/`; `fsio` appends the text, all or nothing.
+//!
+//! Nothing here prints or writes the journal; the command decides.
+
+pub mod archive;
+pub mod context;
+pub mod header;
+pub mod key;
+pub mod rejects;
+pub mod render;
+pub mod row;
+pub mod validate;
+
+use std::path::Path;
+use std::sync::mpsc::sync_channel;
+
+use rust_decimal::Decimal;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::diag::{Code, Diagnostic};
+use crate::model::{Journal, Project};
+use crate::read::rules::Rules;
+use crate::read::sheet::{self, Limits, Region, Row, RowVisitor, SheetError};
+use crate::source::FileId;
+use context::Context;
+use header::Header;
+use render::{Planned, Text};
+use row::Kind;
+
+/// What the caller asks for.
+pub struct Request<'a> {
+    /// The spreadsheet.
+    pub path: &'a Path,
+    /// Sheet named on the command line (else the rules', else the first).
+    pub sheet: Option<&'a str>,
+    /// Where the file is archived, relative to the ledger (`sources/<digest>.xlsx`).
+    pub source: String,
+    /// Keep the cells of rejected rows (for a rejects file).
+    pub keep_rejected: bool,
+    pub limits: Limits,
+    /// The journal already declares `decimal-mark .` (else the text starts with it).
+    pub journal_has_decimal_mark: bool,
+    /// Called as rows are read: the last row read, and the rows the sheet claims.
+    pub progress: &'a dyn Fn(u32, Option<u32>),
+}
+
+/// How many rows went where.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Rows below the header, up to the last non-empty one.
+    pub read: u64,
+    pub imported: u64,
+    pub blank: u64,
+    pub totals: u64,
+    pub repeated_headers: u64,
+    pub notes: u64,
+    pub already_imported: u64,
+    pub rejected: u64,
+}
+
+/// A row that cannot be imported, with its cells and why.
+#[derive(Debug, Clone)]
+pub struct RejectedRow {
+    pub row: Row,
+    pub reasons: Vec<String>,
+}
+
+/// The expense of one donor share of one row, for the totals.
+#[derive(Debug, Default)]
+pub struct Shares {
+    /// Donor index in the project.
+    pub donor: Vec<u32>,
+    /// Budget line index in the project.
+    pub line: Vec<u32>,
+    /// The amount in units of the commodity's precision.
+    pub units: Vec<i128>,
+    /// Their exact sum, to check the totals against.
+    pub sum: Decimal,
+}
+
+/// The outcome of reading and checking a sheet.
+#[derive(Debug)]
+pub struct Planning {
+    pub sheet: String,
+    pub header: Option<Header>,
+    /// The journal text of the rows to import.
+    pub text: Text,
+    pub counts: Counts,
+    pub rejected: Vec<RejectedRow>,
+    /// Errors (rows that cannot be imported, or no header) and warnings, located.
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+    pub shares: Shares,
+    /// Commodity of the amounts and its decimals.
+    pub commodity: String,
+    pub precision: u32,
+}
+
+/// Why an import cannot run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error(transparent)]
+    Sheet(#[from] SheetError),
+    /// The rules contradict the project (located in the rules file).
+    #[error("the rules file does not fit this ledger")]
+    Rules(Vec<Diagnostic>),
+}
+
+/// Reads the sheet and checks every row against `project`, `journal` and `rules`.
+///
+/// # Errors
+/// When the file cannot be read as a spreadsheet, or the rules do not fit the project.
+/// Problems in rows are in the returned [`Planning`].
+pub fn plan(
+    project: &Project,
+    journal: &Journal,
+    rules: &Rules,
+    file: FileId,
+    request: &Request<'_>,
+) -> Result<Planning, PlanError> {
+    let cx = Context::new(project, journal, rules, file).map_err(PlanError::Rules)?;
+    let mut engine = Engine {
+        commodity: cx.commodity.clone(),
+        precision: cx.precision,
+        cx,
+        request,
+        header: None,
+        claimed: None,
+        header_failed: false,
+        top: Vec::new(),
+        rows_seen: 0,
+        last_row: None,
+        occurrences: FxHashMap::default(),
+        existing: key::existing_keys(journal),
+        pending: Vec::new(),
+        text: Text::default(),
+        counts: Counts::default(),
+        rejected: Vec::new(),
+        errors: Vec::new(),
+        warnings: Vec::new(),
+        shares: Shares::default(),
+    };
+    if !request.journal_has_decimal_mark {
+        engine.text.declare_decimal_mark();
+    }
+    let sheet_wanted = request.sheet.or(rules.sheet.as_deref());
+    let (path, limits, csv) = (request.path, request.limits, rules.csv);
+    let summary = std::thread::scope(|scope| {
+        let (sender, receiver) = sync_channel::<Message>(16);
+        let reader = scope.spawn(move || {
+            let mut forward = Forward {
+                sender,
+                batch: Vec::with_capacity(BATCH),
+            };
+            let summary = sheet::read(path, sheet_wanted, &csv, &limits, &mut forward);
+            forward.flush();
+            summary
+        });
+        for message in receiver {
+            match message {
+                Message::Start {
+                    sheet,
+                    claimed,
+                    is_1904,
+                    merged,
+                } => engine.start(sheet, claimed, is_1904, merged),
+                Message::Rows(rows) => {
+                    let last = rows.last().map(|r| r.index);
+                    let mut go_on = true;
+                    for row in rows {
+                        if !engine.row(row) {
+                            go_on = false;
+                            break;
+                        }
+                    }
+                    if let Some(last) = last {
+                        (request.progress)(last, engine.claimed);
+                    }
+                    if !go_on {
+                        break;
+                    }
+                }
+            }
+        }
+        reader.join().unwrap_or_else(|_| {
+            Err(SheetError::Damaged {
+                path: request.path.display().to_string(),
+                why: "the reading thread failed".into(),
+            })
+        })
+    });
+    let summary = summary?;
+    engine.cx.sheet = summary.name;
+    Ok(engine.finish())
+}
+
+const BATCH: usize = 2048;
+
+enum Message {
+    Start {
+        sheet: String,
+        claimed: Option<u32>,
+        is_1904: bool,
+        merged: Vec<Region>,
+    },
+    Rows(Vec<Row>),
+}
+
+/// The reading thread's visitor: rows in batches over a bounded channel.
+struct Forward {
+    sender: std::sync::mpsc::SyncSender<Message>,
+    batch: Vec<Row>,
+}
+
+impl Forward {
+    fn flush(&mut self) -> bool {
+        if self.batch.is_empty() {
+            return true;
+        }
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        self.sender.send(Message::Rows(batch)).is_ok()
+    }
+}
+
+impl RowVisitor for Forward {
+    fn start(&mut self, sheet: &str, claimed_rows: Option<u32>, is_1904: bool, merged: &[Region]) {
+        let _ = self.sender.send(Message::Start {
+            sheet: sheet.to_string(),
+            claimed: claimed_rows,
+            is_1904,
+            merged: merged.to_vec(),
+        });
+    }
+
+    fn row(&mut self, row: Row) -> bool {
+        self.batch.push(row);
+        self.batch.len() < BATCH || self.flush()
+    }
+}
+
+struct Engine<'a, 'r> {
+    cx: Context<'a>,
+    request: &'r Request<'r>,
+    commodity: String,
+    precision: u32,
+    header: Option<Header>,
+    claimed: Option<u32>,
+    header_failed: bool,
+    top: Vec<Row>,
+    rows_seen: u64,
+    last_row: Option<u32>,
+    occurrences: FxHashMap<u128, u32>,
+    existing: FxHashSet<u128>,
+    pending: Vec<Planned>,
+    text: Text,
+    counts: Counts,
+    rejected: Vec<RejectedRow>,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    shares: Shares,
+}
+
+impl Engine<'_, '_> {
+    fn start(&mut self, sheet: String, claimed: Option<u32>, is_1904: bool, merged: Vec<Region>) {
+        self.cx.sheet = sheet;
+        self.cx.is_1904 = is_1904;
+        self.cx.merged = merged;
+        self.claimed = claimed;
+    }
+
+    /// Handles one row; false to stop reading.
+    fn row(&mut self, row: Row) -> bool {
+        let Some(header) = self.header.as_ref() else {
+            return self.search_header(row);
+        };
+        if row.index <= header.row {
+            return true;
+        }
+        self.rows_seen += 1;
+        self.last_row = Some(row.index);
+        let header = header.clone();
+        match row::classify(&self.cx, &header, &row) {
+            Kind::RepeatedHeader => self.counts.repeated_headers += 1,
+            Kind::Totals => self.counts.totals += 1,
+            Kind::Note => self.counts.notes += 1,
+            Kind::Data => self.data_row(&header, row),
+        }
+        true
+    }
+
+    fn search_header(&mut self, row: Row) -> bool {
+        let limit = self.cx.rules.header_search_rows;
+        if row.index < limit {
+            let found = header::find(std::slice::from_ref(&row), self.cx.rules).ok();
+            self.top.push(row);
+            if let Some(h) = found {
+                self.header = Some(h);
+                self.top.clear();
+            }
+            return true;
+        }
+        self.fail_header();
+        false
+    }
+
+    fn fail_header(&mut self) {
+        if self.header_failed {
+            return;
+        }
+        self.header_failed = true;
+        let rules = self.cx.rules;
+        let limit = rules.header_search_rows;
+        let wanted = |f| {
+            rules
+                .names(f)
+                .and_then(|n| n.first())
+                .map_or_else(|| f.key().to_string(), |n| format!("«{n}»"))
+        };
+        use crate::read::rules::Field;
+        let amount = if rules.names(Field::Amount).is_some() {
+            wanted(Field::Amount)
+        } else {
+            format!("{} / {}", wanted(Field::Debit), wanted(Field::Credit))
+        };
+        let miss = header::find(&self.top, rules).err();
+        let (at_row, help) = match miss.and_then(|m| m.best) {
+            Some((row, missing)) => (
+                row,
+                format!(
+                    "row {} looks like the header but has no column named {}; add the sheet's names under [columns] in {}",
+                    u64::from(row) + 1,
+                    missing
+                        .iter()
+                        .map(|f| if *f == Field::Amount {
+                            amount.clone()
+                        } else {
+                            wanted(*f)
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    rules.path.display()
+                ),
+            ),
+            None => (
+                0,
+                format!(
+                    "check the sheet (--sheet NAME), or the names under [columns] in {}",
+                    rules.path.display()
+                ),
+            ),
+        };
+        self.errors.push(
+            Diagnostic::error(
+                Code::Import,
+                self.cx.cell(at_row, 0),
+                format!(
+                    "no header row in the first {limit} rows: expected columns {}, {} and {amount}",
+                    wanted(Field::Date),
+                    wanted(Field::Line)
+                ),
+            )
+            .with_help(help),
+        );
+    }
+
+    fn data_row(&mut self, header: &Header, row: Row) {
+        let read = row::read_row(&mut self.cx, header, &row);
+        if let Some(k) = &read.key {
+            let code = &self.cx.project.lines[usize::from(k.line)].code;
+            let content = key::content(k, code);
+            let n = self
+                .occurrences
+                .entry(key::content_digest(&content))
+                .or_insert(0);
+            *n += 1;
+            let (value, hex) = key::import_key(&content, *n);
+            if self.existing.contains(&value) {
+                self.counts.already_imported += 1;
+                return;
+            }
+            if read.errors.is_empty()
+                && let Some(draft) = read.draft
+            {
+                self.warnings.extend(read.warnings);
+                self.accept(draft, hex);
+                return;
+            }
+        }
+        self.counts.rejected += 1;
+        self.warnings.extend(read.warnings);
+        if self.request.keep_rejected {
+            self.rejected.push(RejectedRow {
+                row,
+                reasons: read.errors.iter().map(|d| d.message.clone()).collect(),
+            });
+        }
+        self.errors.extend(read.errors);
+    }
+
+    fn accept(&mut self, draft: row::Draft, key: String) {
+        self.counts.imported += 1;
+        for (donor, amount) in &draft.parts {
+            let mut a = amount.normalize();
+            a.rescale(self.precision);
+            self.shares.donor.push(u32::from(*donor));
+            self.shares.line.push(u32::from(draft.key.line));
+            self.shares.units.push(a.mantissa());
+            self.shares.sum += *amount;
+        }
+        self.pending.push(Planned { draft, key });
+        if self.pending.len() >= BATCH {
+            self.render_pending();
+        }
+    }
+
+    fn render_pending(&mut self) {
+        render::render(
+            &self.cx,
+            &self.pending,
+            &self.request.source,
+            &mut self.text,
+        );
+        self.pending.clear();
+    }
+
+    fn finish(mut self) -> Planning {
+        if self.header.is_none() {
+            self.fail_header();
+        }
+        self.render_pending();
+        if let (Some(h), Some(last)) = (&self.header, self.last_row) {
+            self.counts.read = u64::from(last - h.row);
+            self.counts.blank = self.counts.read.saturating_sub(self.rows_seen);
+        }
+        Planning {
+            sheet: self.cx.sheet.clone(),
+            header: self.header,
+            text: self.text,
+            counts: self.counts,
+            rejected: self.rejected,
+            errors: self.errors,
+            warnings: self.warnings,
+            shares: self.shares,
+            commodity: self.commodity,
+            precision: self.precision,
+        }
+    }
+}

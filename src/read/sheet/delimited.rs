@@ -1,0 +1,200 @@
+//! CSV files as French Excel writes them: `;` or `,` between fields (detected, or set by
+//! the rules), UTF-8 with or without a byte-order mark, or Windows-1252 ("CSV
+//! (séparateur : point-virgule)" in a French Excel saves that). Every cell is text; the
+//! importer reads numbers and dates in the rules' formats. The sheet is named after the
+//! file, as Excel names it when it opens a CSV; rows are numbered by line, as Excel shows
+//! them.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::{Cell, Limits, Row, RowVisitor, SheetError, SheetSummary, Value};
+
+/// The field separator of a CSV file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+pub enum Delimiter {
+    /// The most frequent of `;`, `,` and tab on the first line (`;` on a tie).
+    #[default]
+    #[serde(rename = "auto")]
+    Auto,
+    #[serde(rename = ";")]
+    Semicolon,
+    #[serde(rename = ",")]
+    Comma,
+    #[serde(rename = "tab")]
+    Tab,
+}
+
+/// The character encoding of a CSV file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+pub enum TextEncoding {
+    /// UTF-8 when the bytes are valid UTF-8 (or start with a byte-order mark), else
+    /// Windows-1252.
+    #[default]
+    #[serde(rename = "auto")]
+    Auto,
+    #[serde(rename = "utf-8")]
+    Utf8,
+    #[serde(rename = "windows-1252")]
+    Windows1252,
+}
+
+/// How to read CSV files.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CsvOptions {
+    pub delimiter: Delimiter,
+    pub encoding: TextEncoding,
+}
+
+pub(super) fn read(
+    path: &Path,
+    options: &CsvOptions,
+    limits: &Limits,
+    visitor: &mut dyn RowVisitor,
+) -> Result<SheetSummary, SheetError> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| SheetError::Io {
+        path: shown.clone(),
+        source,
+    })?;
+    let text = decode(&bytes, options.encoding).map_err(|why| SheetError::NotASpreadsheet {
+        path: shown.clone(),
+        why,
+    })?;
+    let delimiter = match options.delimiter {
+        Delimiter::Auto => detect_delimiter(&text),
+        Delimiter::Semicolon => b';',
+        Delimiter::Comma => b',',
+        Delimiter::Tab => b'\t',
+    };
+    let name = path
+        .file_stem()
+        .map_or_else(|| "csv".to_string(), |s| s.to_string_lossy().into_owned());
+    visitor.start(&name, None, false, &[]);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                return Err(SheetError::Damaged {
+                    path: shown,
+                    why: e.to_string(),
+                });
+            }
+        }
+        let line = record.position().map_or(0, csv::Position::line);
+        let index = u32::try_from(line.saturating_sub(1)).unwrap_or(u32::MAX);
+        if index >= limits.max_rows {
+            return Err(SheetError::TooLarge {
+                path: shown,
+                why: format!("more than {} rows", limits.max_rows),
+            });
+        }
+        let mut row = Row {
+            index,
+            cells: Vec::new(),
+        };
+        for (col, field) in record.iter().enumerate() {
+            let Ok(col) = u32::try_from(col) else { break };
+            if col >= limits.max_columns {
+                break;
+            }
+            if !field.trim().is_empty() {
+                row.cells.push(Cell {
+                    col,
+                    value: Value::Text(field.to_string()),
+                });
+            }
+        }
+        if !row.cells.is_empty() && !visitor.row(row) {
+            break;
+        }
+    }
+    Ok(SheetSummary { name })
+}
+
+/// The file's text: BOM-marked UTF-8 or UTF-16, plain UTF-8, or Windows-1252.
+fn decode(bytes: &[u8], encoding: TextEncoding) -> Result<String, String> {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _, bad) = enc.decode(&bytes[bom..]);
+        if bad && enc == encoding_rs::UTF_8 && encoding == TextEncoding::Utf8 {
+            return Err("it is not valid UTF-8 text".into());
+        }
+        return Ok(text.into_owned());
+    }
+    if bytes.contains(&0) {
+        return Err("it holds binary data, not text".into());
+    }
+    match encoding {
+        TextEncoding::Windows1252 => Ok(encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned()),
+        TextEncoding::Utf8 => std::str::from_utf8(bytes)
+            .map(str::to_string)
+            .map_err(|e| format!("it is not valid UTF-8 text (byte {}); set encoding = \"windows-1252\" in the rules", e.valid_up_to())),
+        TextEncoding::Auto => match std::str::from_utf8(bytes) {
+            Ok(s) => Ok(s.to_string()),
+            Err(_) => Ok(encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned()),
+        },
+    }
+}
+
+/// Counts `;`, `,` and tabs outside quotes on the first non-empty line.
+fn detect_delimiter(text: &str) -> u8 {
+    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let (mut semi, mut comma, mut tab) = (0, 0, 0);
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ';' if !quoted => semi += 1,
+            ',' if !quoted => comma += 1,
+            '\t' if !quoted => tab += 1,
+            _ => {}
+        }
+    }
+    if tab > semi && tab > comma {
+        b'\t'
+    } else if comma > semi {
+        b','
+    } else {
+        b';'
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings() {
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFLibell\xC3\xA9", TextEncoding::Auto).unwrap(),
+            "Libellé"
+        );
+        assert_eq!(
+            decode(b"Libell\xC3\xA9", TextEncoding::Auto).unwrap(),
+            "Libellé"
+        );
+        assert_eq!(
+            decode(b"Libell\xE9 \x80", TextEncoding::Auto).unwrap(),
+            "Libellé €"
+        );
+        assert!(decode(b"Libell\xE9", TextEncoding::Utf8).is_err());
+        assert!(decode(b"a\0b", TextEncoding::Auto).is_err());
+    }
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(detect_delimiter("Date;Libellé;Montant\n"), b';');
+        assert_eq!(detect_delimiter("\nDate,Libellé,Montant\n"), b',');
+        assert_eq!(detect_delimiter("\"a;b\",c,d"), b',');
+        assert_eq!(detect_delimiter("a\tb\tc"), b'\t');
+        assert_eq!(detect_delimiter("Date"), b';');
+    }
+}
