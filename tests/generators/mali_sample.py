@@ -44,6 +44,8 @@ OUT_DIR = os.path.join(ROOT, "ledgers", "mali-ctip-2017")
 # --------------------------------------------------------------------------
 
 PROJECT = {
+    "beneficiary": "Comité national de coordination de la lutte contre la traite des "
+                   "personnes et les pratiques assimilées (CNLTP), Bamako, Mali - appui ONUDC-HCDH",
     "code": "MLI-CTIP-2017",
     "name_fr": "Appui au Comité national de coordination de la lutte contre la traite "
                "des personnes (Mali)",
@@ -1185,6 +1187,7 @@ def render_project(total_budget):
     w("code = %s\n" % toml_str(PROJECT["code"]))
     w("name_fr = %s\n" % toml_str(PROJECT["name_fr"]))
     w("name_en = %s\n" % toml_str(PROJECT["name_en"]))
+    w("beneficiary = %s\n" % toml_str(PROJECT["beneficiary"]))
     w("currency = %s\n" % toml_str(PROJECT["currency"]))
     w("start = %s\n" % PROJECT["start"].isoformat())
     w("end = %s\n" % PROJECT["end"].isoformat())
