@@ -43,6 +43,8 @@ pub struct Books {
     pub diagnostics: Vec<Diagnostic>,
     /// Directory of the ledger, when there is one.
     pub dir: Option<PathBuf>,
+    /// The ledger's sealed periods (empty for a bare journal).
+    pub seals: crate::audit::seal::Seals,
 }
 
 impl Books {
@@ -90,12 +92,24 @@ impl Books {
             let _t = crate::timing::stage("infer");
             diagnostics.extend(infer_elided_amounts(&mut journal, &precisions));
         }
+        let seals = match &dir {
+            Some(d) => crate::audit::seal::read(d).unwrap_or_else(|e| {
+                diagnostics.push(Diagnostic::error(
+                    crate::diag::Code::Sealed,
+                    crate::source::Location::None,
+                    e.to_string(),
+                ));
+                crate::audit::seal::Seals::default()
+            }),
+            None => crate::audit::seal::Seals::default(),
+        };
         let mut books = Books {
             journal,
             project,
             precisions,
             diagnostics,
             dir,
+            seals,
         };
         let basic = {
             let _t = crate::timing::stage("basic checks");
@@ -112,6 +126,7 @@ impl Books {
             project: self.project.as_ref(),
             precisions: &self.precisions,
             strict,
+            seals: (!self.seals.seals.is_empty()).then_some(&self.seals),
         }
     }
 

@@ -58,6 +58,34 @@ pub enum Command {
     /// Financial reports: a donor's workbook in its own format, or every donor's
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Seal the period through a date (its transactions' digest), or reopen it explicitly
+    Seal(SealArgs),
+    /// Recompute every seal; say which hold and, where one breaks, which transactions differ
+    Verify(VerifyArgs),
+}
+
+/// `fundledger seal`
+#[derive(Debug, Args)]
+pub struct SealArgs {
+    /// Seal every transaction dated on or before this day
+    #[arg(long, value_parser = parse_date_arg, value_name = "DATE")]
+    pub through: NaiveDate,
+    /// Reopen the period sealed through DATE instead (recorded with --reason)
+    #[arg(long, requires = "reason")]
+    pub reopen: bool,
+    /// Why the period is reopened (kept in seals.toml)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// A note kept with the seal (e.g. "clôture semestrielle, rapport UE")
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+}
+
+/// `fundledger verify`
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
 }
 
 /// `fundledger report …`
@@ -233,7 +261,7 @@ pub struct FundsArgs {
 pub struct ImportArgs {
     /// The spreadsheet: .xlsx, .xlsm, .xls, .xlsb, .ods or .csv
     #[arg(value_name = "FILE")]
-    pub file: PathBuf,
+    pub spreadsheet: PathBuf,
     /// Rules file describing the sheet's layout (see templates/import/)
     #[arg(long, value_name = "RULES")]
     pub rules: PathBuf,

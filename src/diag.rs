@@ -65,6 +65,8 @@ pub enum Code {
     Activities,
     /// Syntax that hledger and ledger read differently (warning).
     Compat,
+    /// A transaction of a sealed period was added, removed or changed.
+    Sealed,
     /// A spreadsheet row or an import rules file that cannot be imported as it is.
     Import,
 }
@@ -95,6 +97,7 @@ impl Code {
             Code::Lines => "lines",
             Code::Activities => "activities",
             Code::Compat => "compat",
+            Code::Sealed => "sealed",
             Code::Import => "import",
         }
     }

@@ -13,6 +13,7 @@
 //! Invariants: `model` does no I/O; `read` decides no policy; `check` never mutates;
 //! `render` does no arithmetic.
 
+pub mod audit;
 pub mod books;
 pub mod check;
 pub mod cli;
@@ -48,5 +49,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Psc(a) => cmd::psc::run(cli, a),
         Command::Funds(a) => cmd::funds::run(cli, a),
         Command::Report(r) => cmd::report::run(cli, r),
+        Command::Seal(a) => cmd::seal::run(cli, a),
+        Command::Verify(a) => cmd::seal::verify(cli, a),
     }
 }

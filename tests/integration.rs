@@ -7,13 +7,16 @@
 //! - `props`: property tests (round trips, allocation, never panicking).
 //! - `errors`: the catalogue of bad inputs in `tests/data/bad/`.
 //! - `budget`: agreements, budget vs actual, PSC and fund balances.
+//! - `audit`: sealed periods: seal, tamper, verify, reopen, crash safety.
 //! - `reports`: donor workbooks tie out, stay well-formed, match golden statements.
 
 mod support;
 
+mod audit;
 mod budget;
 mod cli;
 mod compat;
 mod errors;
+mod import;
 mod props;
 mod reports;

@@ -345,6 +345,7 @@ fn exercise(text: &str) {
         project: None,
         precisions: &p,
         strict: true,
+        seals: None,
     };
     let _ = check::run(check::BASIC, &cx);
     let _ = check::run(check::FULL, &cx);

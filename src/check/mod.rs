@@ -8,6 +8,7 @@ mod balanced;
 mod declared;
 mod funds;
 mod precision;
+mod sealed;
 mod tags;
 
 use crate::diag::{Code, Diagnostic};
@@ -21,6 +22,8 @@ pub struct Context<'a> {
     pub precisions: &'a Precisions,
     /// Require declarations (accounts, commodities) even without a project file.
     pub strict: bool,
+    /// The ledger's sealed periods, when it has any.
+    pub seals: Option<&'a crate::audit::seal::Seals>,
 }
 
 /// A check: its name and the function that runs it.
@@ -58,6 +61,10 @@ pub const FULL: &[Check] = &[
     Check {
         code: Code::Accounts,
         run: declared::check,
+    },
+    Check {
+        code: Code::Sealed,
+        run: sealed::check,
     },
 ];
 

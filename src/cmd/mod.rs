@@ -9,6 +9,7 @@ pub mod print;
 pub mod psc;
 pub mod register;
 pub mod report;
+pub mod seal;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -139,6 +140,26 @@ pub fn require_project(books: &Books) -> Result<&crate::model::Project, UsageErr
                 .to_string(),
         )
     })
+}
+
+/// When a command runs: `FUNDLEDGER_NOW` (for reproducible files and tests) or the
+/// clock, as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn now() -> String {
+    if let Ok(v) = std::env::var("FUNDLEDGER_NOW") {
+        return v;
+    }
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    chrono::DateTime::from_timestamp(i64::try_from(secs).unwrap_or(0), 0)
+        .map_or_else(String::new, |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+}
+
+/// Who runs the command, for records kept in the books (`$USER`).
+pub fn user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".to_string())
 }
 
 /// Decimals to display per commodity symbol.

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::{Outcome, UsageError, open_for_report, require_project, source};
+use super::{Outcome, UsageError, now, open_for_report, require_project, source};
 use crate::books::{Books, Source};
 use crate::cli::{AllReportsArgs, Cli, DonorReportArgs, ReportCommand};
 use crate::fsio::write_atomically;
@@ -30,18 +30,6 @@ fn check_period(from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<(), Us
         return Err(UsageError(format!("--to {to} is before --from {from}")));
     }
     Ok(())
-}
-
-/// When the report is made: `FUNDLEDGER_NOW` (for reproducible files) or the clock.
-fn now() -> String {
-    if let Ok(v) = std::env::var("FUNDLEDGER_NOW") {
-        return v;
-    }
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    chrono::DateTime::from_timestamp(i64::try_from(secs).unwrap_or(0), 0)
-        .map_or_else(String::new, |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
 }
 
 /// The command line that regenerates one donor's workbook.

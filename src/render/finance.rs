@@ -664,15 +664,15 @@ pub fn donor_statement(
                 (l(lang, "Alertes", "Flags"), Align::Left),
             ]);
             for s in &lines {
-                let pct = (!s.approved.is_zero())
-                    .then(|| {
-                        crate::model::money::round_half_up(
-                            s.to_date * Decimal::ONE_HUNDRED / s.approved,
-                            1,
-                        )
-                        .to_string()
-                    })
-                    .unwrap_or_default();
+                let pct = if s.approved.is_zero() {
+                    String::new()
+                } else {
+                    crate::model::money::round_half_up(
+                        s.to_date * Decimal::ONE_HUNDRED / s.approved,
+                        1,
+                    )
+                    .to_string()
+                };
                 t.push(vec![
                     s.code.to_string(),
                     short(s.name, 48),

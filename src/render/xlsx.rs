@@ -974,7 +974,7 @@ fn receipts(wb: &mut Workbook, r: &DonorReport, lang: Lang, s: &Styles) -> Resul
     ws.write_string_with_format(
         row,
         1,
-        &format!("{} ({})", l(lang, "Montant", "Amount"), r.currency),
+        format!("{} ({})", l(lang, "Montant", "Amount"), r.currency),
         &s.head,
     )?;
     row += 1;
@@ -1012,14 +1012,14 @@ fn charts(
     ws.write_string_with_format(
         0,
         1,
-        &format!("{} ({})", l(lang, "Dépenses", "Expenditure"), r.currency),
+        format!("{} ({})", l(lang, "Dépenses", "Expenditure"), r.currency),
         &s.head,
     )?;
     ws.set_column_width(0, 12)?;
     ws.set_column_width(1, 18)?;
     let mut row = 1;
     for ((y, m), a) in &r.months {
-        ws.write_string_with_format(row, 0, &format!("{y}-{m:02}"), &s.text)?;
+        ws.write_string_with_format(row, 0, format!("{y}-{m:02}"), &s.text)?;
         ws.write_with_format(row, 1, a.donor, &s.money_donor)?;
         row += 1;
     }
