@@ -775,7 +775,27 @@ pub fn write_project(out: &mut impl Write, n: usize, seed: u64, spent: &[i64]) -
             out,
             "shares = {{ EU = {eu}, NL = {nl}, DE = {de}, UNODC = {unodc} }}"
         )?;
+        // Each donor format's category, from the line's heading (1.x → 1 …).
+        let heading: usize = ex.line.split('.').next().and_then(|h| h.parse().ok()).unwrap_or(1);
+        let pick = |n: usize| (heading - 1) % n + 1;
+        writeln!(
+            out,
+            "categories = {{ eu = \"{}\", undg = \"{}\", netherlands = \"{}\", glo-act = \"{}\" }}",
+            pick(6),
+            pick(7),
+            pick(6),
+            pick(6)
+        )?;
         writeln!(out)?;
+    }
+    // One agreement per donor, so budgets and donor reports run at scale.
+    for (d, template) in DONORS.iter().zip(["glo-act", "eu", "netherlands", "undg"]) {
+        let ceiling = if d.currency == "EUR" { "\"1000000000.00\"" } else { "1000000000000" };
+        writeln!(
+            out,
+            "[[agreements]]\nreference = \"BENCH-{}\"\ndonor = \"{}\"\ncurrency = \"{}\"\nceiling = {ceiling}\nstart = 2015-01-01\nend = 2018-12-31\ntemplate = \"{template}\"\nflexibility = {{ percent = \"25\", level = \"heading\" }}\n",
+            d.id, d.id, d.currency
+        )?;
     }
     Ok(())
 }

@@ -2,7 +2,9 @@
 //! donors and activities by the names a spreadsheet may use; the accounts the rules
 //! name, checked against the journal's declarations; the commodity and its precision.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use std::sync::Mutex;
+
+use rustc_hash::FxHashMap;
 
 use crate::diag::{Code, Diagnostic};
 use crate::model::money::iso_precision;
@@ -33,14 +35,15 @@ pub struct Context<'a> {
     lines: FxHashMap<String, u16>,
     donors: FxHashMap<String, u8>,
     activities: FxHashMap<String, u16>,
-    /// Accounts used by planned rows, by index.
+    /// The journal's declared accounts; planned rows refer to them by index.
     pub accounts: Vec<String>,
+    account_ids: FxHashMap<String, u32>,
     expense_by_line: Vec<AccountChoice>,
     payment_default: AccountChoice,
     payment_modes: Vec<(String, AccountChoice)>,
-    declared: FxHashSet<String>,
     declared_expenses: Vec<String>,
-    account_column: FxHashMap<String, AccountChoice>,
+    /// Account cells already resolved (rows are read on several threads).
+    account_column: Mutex<FxHashMap<String, AccountChoice>>,
 }
 
 impl<'a> Context<'a> {
@@ -110,11 +113,16 @@ impl<'a> Context<'a> {
             activities.insert(a.code.clone(), i);
         }
         let types = journal.account_types();
-        let declared: FxHashSet<String> = journal
+        let accounts: Vec<String> = journal
             .directives
             .accounts
             .iter()
             .map(|a| journal.account_name(a.account).to_string())
+            .collect();
+        let account_ids = accounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
             .collect();
         let declared_expenses = journal
             .directives
@@ -140,13 +148,13 @@ impl<'a> Context<'a> {
             lines,
             donors,
             activities,
-            accounts: Vec::new(),
+            accounts,
+            account_ids,
             expense_by_line: Vec::new(),
             payment_default: Err(String::new()),
             payment_modes: Vec::new(),
-            declared,
             declared_expenses,
-            account_column: FxHashMap::default(),
+            account_column: Mutex::new(FxHashMap::default()),
         };
         cx.payment_default = cx.rules_account(&rules.payment_account, "payment_account");
         cx.expense_by_line = project
@@ -176,9 +184,9 @@ impl<'a> Context<'a> {
     }
 
     /// An account named in the rules file, which the journal must declare.
-    fn rules_account(&mut self, account: &Located<String>, what: &str) -> AccountChoice {
-        if self.declared.contains(&account.value) {
-            Ok(self.account_index(&account.value))
+    fn rules_account(&self, account: &Located<String>, what: &str) -> AccountChoice {
+        if let Some(i) = self.account_ids.get(&account.value) {
+            Ok(*i)
         } else {
             let line = match self.rules.location(&account.span) {
                 Location::Text(p) => p.line + 1,
@@ -190,16 +198,6 @@ impl<'a> Context<'a> {
                 self.rules.path.display(),
                 account.value
             ))
-        }
-    }
-
-    fn account_index(&mut self, name: &str) -> u32 {
-        match self.accounts.iter().position(|a| a == name) {
-            Some(i) => u32::try_from(i).unwrap_or(u32::MAX),
-            None => {
-                self.accounts.push(name.to_string());
-                u32::try_from(self.accounts.len() - 1).unwrap_or(u32::MAX)
-            }
         }
     }
 
@@ -275,19 +273,26 @@ impl<'a> Context<'a> {
     /// The expense account an account cell names: a declared account's full name, or
     /// an account number that starts exactly one declared expense account's segment
     /// (`6222` → `expenses:62-services-exterieurs:6222-locations`).
-    pub fn expense_from_cell(&mut self, text: &str) -> AccountChoice {
-        if let Some(hit) = self.account_column.get(text) {
-            return hit.clone();
+    pub fn expense_from_cell(&self, text: &str) -> AccountChoice {
+        let cached = self
+            .account_column
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(text).cloned());
+        if let Some(hit) = cached {
+            return hit;
         }
         let choice = self.resolve_account_cell(text);
-        self.account_column.insert(text.to_string(), choice.clone());
+        if let Ok(mut cache) = self.account_column.lock() {
+            cache.insert(text.to_string(), choice.clone());
+        }
         choice
     }
 
-    fn resolve_account_cell(&mut self, text: &str) -> AccountChoice {
-        if self.declared.contains(text) {
+    fn resolve_account_cell(&self, text: &str) -> AccountChoice {
+        if let Some(i) = self.account_ids.get(text) {
             return if self.declared_expenses.iter().any(|a| a == text) {
-                Ok(self.account_index(text))
+                Ok(*i)
             } else {
                 Err(format!("account {text} is not an expense account"))
             };
@@ -305,7 +310,11 @@ impl<'a> Context<'a> {
             .cloned()
             .collect();
         match matches.as_slice() {
-            [one] => Ok(self.account_index(one)),
+            [one] => self
+                .account_ids
+                .get(one)
+                .copied()
+                .ok_or_else(|| format!("account {one} is not declared")),
             [] => Err(format!(
                 "no declared expense account is named {text:?} or numbered {code}"
             )),

@@ -105,7 +105,7 @@ mod tests {
         let k = KeyFields {
             date: NaiveDate::from_ymd_opt(2017, 10, 16).unwrap(),
             voucher: "PV-2017-0188".into(),
-            amount: Decimal::new(1_100_000_00, 2),
+            amount: Decimal::new(110_000_000, 2),
             line: 0,
         };
         let c = content(&k, "3.1");

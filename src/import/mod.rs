@@ -29,6 +29,7 @@ pub mod validate;
 use std::path::Path;
 use std::sync::mpsc::sync_channel;
 
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -140,6 +141,7 @@ pub fn plan(
         cx,
         request,
         header: None,
+        undeclared_tags: Vec::new(),
         claimed: None,
         header_failed: false,
         top: Vec::new(),
@@ -155,9 +157,10 @@ pub fn plan(
         warnings: Vec::new(),
         shares: Shares::default(),
     };
-    if !request.journal_has_decimal_mark {
-        engine.text.declare_decimal_mark();
-    }
+    engine.undeclared_tags = [key::SOURCE_TAG, key::KEY_TAG, "payee"]
+        .into_iter()
+        .filter(|t| !journal.directives.tags.iter().any(|d| d.name == *t))
+        .collect();
     let sheet_wanted = request.sheet.or(rules.sheet.as_deref());
     let (path, limits, csv) = (request.path, request.limits, rules.csv);
     let summary = std::thread::scope(|scope| {
@@ -181,13 +184,7 @@ pub fn plan(
                 } => engine.start(sheet, claimed, is_1904, merged),
                 Message::Rows(rows) => {
                     let last = rows.last().map(|r| r.index);
-                    let mut go_on = true;
-                    for row in rows {
-                        if !engine.row(row) {
-                            go_on = false;
-                            break;
-                        }
-                    }
+                    let go_on = engine.rows(rows);
                     if let Some(last) = last {
                         (request.progress)(last, engine.claimed);
                     }
@@ -259,6 +256,8 @@ struct Engine<'a, 'r> {
     commodity: String,
     precision: u32,
     header: Option<Header>,
+    /// Tags the journal does not declare yet, among those an import writes.
+    undeclared_tags: Vec<&'static str>,
     claimed: Option<u32>,
     header_failed: bool,
     top: Vec<Row>,
@@ -281,25 +280,56 @@ impl Engine<'_, '_> {
         self.cx.is_1904 = is_1904;
         self.cx.merged = merged;
         self.claimed = claimed;
+        // About 330 bytes of journal per row: reserving up front spares copying a
+        // growing text. Pages never written cost nothing, so a sheet claiming more rows
+        // than it has costs nothing either (capped at 1 GiB).
+        if let Some(rows) = claimed {
+            let bytes = usize::try_from(rows)
+                .unwrap_or(usize::MAX)
+                .saturating_mul(360);
+            self.text.reserve(bytes.min(1 << 30));
+        }
     }
 
-    /// Handles one row; false to stop reading.
-    fn row(&mut self, row: Row) -> bool {
-        let Some(header) = self.header.as_ref() else {
-            return self.search_header(row);
-        };
-        if row.index <= header.row {
+    /// Handles a batch of rows; false to stop reading.
+    ///
+    /// Rows are read and checked in parallel (each on its own); keys, deduplication and
+    /// counts then go in row order, and the accepted rows are printed in parallel chunks.
+    fn rows(&mut self, batch: Vec<Row>) -> bool {
+        let mut batch = batch.into_iter();
+        while self.header.is_none() {
+            let Some(row) = batch.next() else {
+                return true;
+            };
+            if !self.search_header(row) {
+                return false;
+            }
+        }
+        let Some(header) = self.header.take() else {
             return true;
+        };
+        let data: Vec<Row> = batch.filter(|r| r.index > header.row).collect();
+        let cx = &self.cx;
+        let read: Vec<(Row, Kind, Option<row::RowRead>)> = data
+            .into_par_iter()
+            .map(|r| {
+                let kind = row::classify(cx, &header, &r);
+                let read = (kind == Kind::Data).then(|| row::read_row(cx, &header, &r));
+                (r, kind, read)
+            })
+            .collect();
+        for (r, kind, read) in read {
+            self.rows_seen += 1;
+            self.last_row = Some(r.index);
+            match (kind, read) {
+                (Kind::RepeatedHeader, _) => self.counts.repeated_headers += 1,
+                (Kind::Totals, _) => self.counts.totals += 1,
+                (Kind::Note, _) => self.counts.notes += 1,
+                (Kind::Data, Some(read)) => self.data_row(r, read),
+                (Kind::Data, None) => {}
+            }
         }
-        self.rows_seen += 1;
-        self.last_row = Some(row.index);
-        let header = header.clone();
-        match row::classify(&self.cx, &header, &row) {
-            Kind::RepeatedHeader => self.counts.repeated_headers += 1,
-            Kind::Totals => self.counts.totals += 1,
-            Kind::Note => self.counts.notes += 1,
-            Kind::Data => self.data_row(&header, row),
-        }
+        self.header = Some(header);
         true
     }
 
@@ -309,6 +339,17 @@ impl Engine<'_, '_> {
             let found = header::find(std::slice::from_ref(&row), self.cx.rules).ok();
             self.top.push(row);
             if let Some(h) = found {
+                // Declarations the appended text needs go first: the decimal mark, and
+                // the tags it will write (payee only when the sheet has that column).
+                let payee = h.col(crate::read::rules::Field::Payee).is_some();
+                let tags: Vec<&str> = self
+                    .undeclared_tags
+                    .iter()
+                    .copied()
+                    .filter(|t| payee || *t != "payee")
+                    .collect();
+                self.text
+                    .declare(!self.request.journal_has_decimal_mark, &tags);
                 self.header = Some(h);
                 self.top.clear();
             }
@@ -378,8 +419,7 @@ impl Engine<'_, '_> {
         );
     }
 
-    fn data_row(&mut self, header: &Header, row: Row) {
-        let read = row::read_row(&mut self.cx, header, &row);
+    fn data_row(&mut self, row: Row, read: row::RowRead) {
         if let Some(k) = &read.key {
             let code = &self.cx.project.lines[usize::from(k.line)].code;
             let content = key::content(k, code);
@@ -401,8 +441,8 @@ impl Engine<'_, '_> {
                 return;
             }
         }
+        // A rejected row's warnings (eligibility) would only distract from its errors.
         self.counts.rejected += 1;
-        self.warnings.extend(read.warnings);
         if self.request.keep_rejected {
             self.rejected.push(RejectedRow {
                 row,
@@ -423,18 +463,25 @@ impl Engine<'_, '_> {
             self.shares.sum += *amount;
         }
         self.pending.push(Planned { draft, key });
-        if self.pending.len() >= BATCH {
+        if self.pending.len() >= 4 * BATCH {
             self.render_pending();
         }
     }
 
     fn render_pending(&mut self) {
-        render::render(
-            &self.cx,
-            &self.pending,
-            &self.request.source,
-            &mut self.text,
-        );
+        let (cx, source) = (&self.cx, &self.request.source);
+        let parts: Vec<Text> = self
+            .pending
+            .par_chunks(512)
+            .map(|chunk| {
+                let mut t = Text::default();
+                render::render(cx, chunk, source, &mut t);
+                t
+            })
+            .collect();
+        for part in parts {
+            self.text.append(part);
+        }
         self.pending.clear();
     }
 

@@ -6,6 +6,8 @@
 //! expense posting (`donor:`, `line:`, `activity:`) and a payment posting (`donor:`);
 //! the transaction carries `source:` (file, sheet and row) and `import-key:`.
 
+use std::fmt::Write as _;
+
 use crate::model::{
     Amount, Dimensions, Journal, Meta, MetaRange, Posting, Status, Symbol, Transaction,
 };
@@ -43,6 +45,21 @@ impl Text {
             u32::try_from(memchr::memchr_iter(b'\n', s.as_bytes()).count()).unwrap_or(u32::MAX);
     }
 
+    /// Appends another text (printed separately), after this one.
+    pub fn append(&mut self, other: Text) {
+        let offset = self.lines;
+        self.tx_lines
+            .extend(other.tx_lines.iter().map(|l| l + offset));
+        self.tx_rows.extend(other.tx_rows);
+        self.text.push_str(&other.text);
+        self.lines += other.lines;
+    }
+
+    /// Reserves room for `bytes` more bytes of text.
+    pub fn reserve(&mut self, bytes: usize) {
+        self.text.reserve(bytes);
+    }
+
     /// Number of transactions.
     pub fn len(&self) -> usize {
         self.tx_rows.len()
@@ -53,10 +70,23 @@ impl Text {
         self.tx_rows.is_empty()
     }
 
-    /// Starts the text with `decimal-mark .`, for journals that lack it (grouped
-    /// amounts would be misread by hledger without it).
-    pub fn declare_decimal_mark(&mut self) {
-        self.push("\ndecimal-mark .\n");
+    /// Starts the text with declarations the journal lacks: `decimal-mark .` (hledger
+    /// misreads grouped amounts without it) and `tag` directives for the tags the
+    /// import writes (`ledger --pedantic` refuses undeclared tags).
+    pub fn declare(&mut self, decimal_mark: bool, tags: &[&str]) {
+        if !decimal_mark && tags.is_empty() {
+            return;
+        }
+        let mut s = String::from("\n");
+        if decimal_mark {
+            s.push_str("decimal-mark .\n");
+        }
+        for t in tags {
+            s.push_str("tag ");
+            s.push_str(t);
+            s.push('\n');
+        }
+        self.push(&s);
     }
 
     /// The sheet row of the transaction holding `line` of the text.
@@ -86,10 +116,12 @@ pub fn render(cx: &Context<'_>, rows: &[Planned], source: &str, out: &mut Text) 
         StatusRule::None => Status::Unmarked,
     };
     let mut s = String::with_capacity(512);
+    let mut place = String::with_capacity(96);
     for p in rows {
         let d = &p.draft;
         let meta_start = u32::try_from(j.metas.len()).unwrap_or(u32::MAX);
-        let place = format!("{source}#{}!A{}", cx.sheet, u64::from(d.row) + 1);
+        place.clear();
+        let _ = write!(place, "{source}#{}!A{}", cx.sheet, u64::from(d.row) + 1);
         let v = j.text.push(&place);
         j.metas.push(Meta::Tag {
             name: tag_source,

@@ -104,7 +104,7 @@ pub fn classify(cx: &Context<'_>, header: &Header, row: &Row) -> Kind {
 }
 
 /// Reads and checks a data row.
-pub fn read_row(cx: &mut Context<'_>, header: &Header, row: &Row) -> RowRead {
+pub fn read_row(cx: &Context<'_>, header: &Header, row: &Row) -> RowRead {
     let mut r = Reader {
         header,
         row,
@@ -196,8 +196,8 @@ impl Reader<'_> {
 
     /// Cells holding an error value or a formula without a saved result.
     fn check_cells(&mut self, cx: &Context<'_>) {
-        let mapped: Vec<(Field, u32)> = self.header.columns.clone();
-        for (field, col) in mapped {
+        let header = self.header;
+        for &(field, col) in &header.columns {
             match self.row.get(col) {
                 Some(Value::Error(e)) => {
                     let e = e.clone();
@@ -500,7 +500,12 @@ impl Reader<'_> {
             Value::Error(_) | Value::FormulaWithoutValue(_) => return None,
         };
         match result {
-            Ok(d) => Some(d),
+            Ok(mut d) => {
+                // Written with exactly the commodity's decimals: `2,000 XOF`, `12.50 EUR`.
+                d = d.normalize();
+                d.rescale(p);
+                Some(d)
+            }
             Err((message, help)) => {
                 self.error(cx, col, message, help);
                 None
@@ -721,7 +726,7 @@ impl Reader<'_> {
         Some(Some(a))
     }
 
-    fn expense_account(&mut self, cx: &mut Context<'_>, line: u16) -> Option<u32> {
+    fn expense_account(&mut self, cx: &Context<'_>, line: u16) -> Option<u32> {
         let from_cell = self.value(Field::Account).and_then(|(c, v)| match v {
             Value::Error(_) | Value::FormulaWithoutValue(_) => None,
             other => Some((c, clean(&other.to_text()))),

@@ -10,6 +10,11 @@ use rustc_hash::FxHashMap;
 pub struct Symbol(NonZeroU32);
 
 impl Symbol {
+    /// A symbol no interner gives out (for filters that must match nothing).
+    pub fn never() -> Self {
+        Symbol(NonZeroU32::MAX)
+    }
+
     /// The 0-based index of the symbol in its interner.
     pub fn index(self) -> usize {
         self.0.get() as usize - 1

@@ -609,7 +609,7 @@ payment_account = "assets:bank:xof"
         let text = GOOD.replace("[transactions]", "[transactions]\npayment_acount = \"x\"");
         let errs = parse(&text).unwrap_err();
         assert!(errs[0].message.contains("unknown field"), "{errs:?}");
-        assert_eq!(errs[0].text_pos().unwrap().line, 13);
+        assert_eq!(errs[0].text_pos().unwrap().line, 11);
     }
 
     #[test]
@@ -627,7 +627,7 @@ payment_account = "assets:bank:xof"
         let text = format!("{GOOD}\n[dates]\nformats = [\"dd/mm/yyyy\", \"qq/mm\"]\n");
         let errs = parse(&text).unwrap_err();
         assert!(errs[0].message.contains("qq"), "{errs:?}");
-        assert_eq!(errs[0].text_pos().unwrap().line, 18);
+        assert_eq!(errs[0].text_pos().unwrap().line, 17);
         let text = format!("{GOOD}\n[numbers]\nstyle = \"de\"\n");
         let errs = parse(&text).unwrap_err();
         assert!(errs[0].message.contains("unknown variant"), "{errs:?}");

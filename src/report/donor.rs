@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
@@ -193,8 +194,29 @@ pub enum DonorReportError {
 ///
 /// # Errors
 /// Unknown donor or template, a missing rate, or an unreadable ledger file.
-#[allow(clippy::too_many_lines)]
 pub fn donor_report(
+    journal: &Journal,
+    project: &Project,
+    precisions: &Precisions,
+    converter: &Converter,
+    spec: &DonorReportSpec,
+    ledger_dir: Option<&std::path::Path>,
+) -> Result<DonorReport, DonorReportError> {
+    // Hashing the ledger's files runs beside the report's computation.
+    let (hashed, report) = rayon::join(
+        || {
+            let _t = crate::timing::stage("  digest");
+            digest(journal)
+        },
+        || build_report(journal, project, precisions, converter, spec, ledger_dir),
+    );
+    let mut report = report?;
+    (report.digest, report.files) = hashed?;
+    Ok(report)
+}
+
+#[allow(clippy::too_many_lines)]
+fn build_report(
     journal: &Journal,
     project: &Project,
     precisions: &Precisions,
@@ -234,6 +256,7 @@ pub fn donor_report(
     let convert = |amount: Decimal, date: NaiveDate| converter.convert(a, &currency, amount, date);
 
     // Approved amounts and flags come from the budget report (XOF, in force at `to`).
+    let plan_timer = crate::timing::stage("  budget");
     let plan = budget(
         journal,
         project,
@@ -247,95 +270,48 @@ pub fn donor_report(
         },
         ledger_dir,
     )?;
+    drop(plan_timer);
+    let pass_timer = crate::timing::stage("  postings");
     let budget_rate = if currency == functional {
         None
     } else {
         Some(converter.rate(a, &currency, spec.to)?)
     };
 
-    // Every expense posting of the donor up to `to`, converted one by one.
+    // Every expense posting of the donor up to `to`, converted one by one, in date
+    // order, on both cores (blocks of days, joined in order).
     let types = journal.account_types();
     let donor_sym = journal.symbols.get(&donor.id);
-    let mut spent_line: BTreeMap<String, (Amounts, Amounts)> = BTreeMap::new();
-    let mut spent_activity: BTreeMap<String, Amounts> = BTreeMap::new();
-    let mut months: BTreeMap<(i32, u32), Amounts> = BTreeMap::new();
-    let mut transactions = Vec::new();
-    let mut total_functional = Decimal::ZERO;
-    let mut total_converted = Decimal::ZERO;
     let source_tag = journal.symbols.get("source");
-    for i in journal.date_order() {
-        let t = &journal.transactions[i as usize];
-        if t.date > spec.to {
-            break;
-        }
-        if donor_sym.is_none() {
-            break;
-        }
-        for p in journal.postings_of(t) {
-            if p.dims.donor != donor_sym || types[p.account.index()] != Some(AccountType::Expense) {
-                continue;
-            }
-            let Some(w) = journal.weight(p, |c| precisions.of(c)) else {
-                continue;
-            };
-            if journal.commodity_name(w.commodity) != functional {
-                continue;
-            }
-            let amount = Amounts {
-                functional: w.quantity,
-                donor: convert(w.quantity, t.date)?,
-            };
-            total_functional += amount.functional;
-            total_converted += amount.donor;
-            let line = p
-                .dims
-                .line
-                .map_or(String::new(), |l| journal.symbol(l).to_string());
-            let activity = p
-                .dims
-                .activity
-                .map_or(String::new(), |s| journal.symbol(s).to_string());
-            let entry = spent_line.entry(line.clone()).or_default();
-            entry.1 += amount;
-            if t.date >= spec.from {
-                entry.0 += amount;
-                *spent_activity.entry(activity.clone()).or_default() += amount;
-                *months.entry((t.date.year(), t.date.month())).or_default() += amount;
-                let source = source_tag
-                    .and_then(|tag| {
-                        journal
-                            .metas(t.meta)
-                            .iter()
-                            .chain(journal.metas(p.meta))
-                            .find_map(|m| match m {
-                                Meta::Tag { name, value } if *name == tag => {
-                                    Some(journal.str(*value).to_string())
-                                }
-                                _ => None,
-                            })
-                    })
-                    .unwrap_or_else(|| {
-                        let path = journal.sources.path(t.file);
-                        let name = path.file_name().map_or_else(
-                            || path.display().to_string(),
-                            |n| n.to_string_lossy().into_owned(),
-                        );
-                        format!("{name}:{}", p.line + 1)
-                    });
-                transactions.push(TransactionRow {
-                    date: t.date,
-                    voucher: journal.str(t.code).to_string(),
-                    description: journal.str(t.description).to_string(),
-                    line,
-                    activity,
-                    account: journal.account_name(p.account).to_string(),
-                    amount,
-                    source,
-                });
-            }
-        }
+    let order: Vec<u32> = if donor_sym.is_some() { journal.date_order() } else { Vec::new() };
+    let context = PostingPass {
+        journal,
+        precisions,
+        converter,
+        types: &types,
+        donor: donor_sym,
+        source_tag,
+        agreement: a,
+        currency: &currency,
+        functional: &functional,
+        from: spec.from,
+        to: spec.to,
+    };
+    let parts: Vec<Result<Partial, RateError>> = order.par_chunks(65_536).map(|chunk| context.run(chunk)).collect();
+    let mut all = Partial::default();
+    for p in parts {
+        all.append(p?);
     }
+    let Partial {
+        spent_line,
+        spent_activity,
+        months,
+        transactions,
+        total_functional,
+        total_converted,
+    } = all;
     let rounding_difference = convert(total_functional, spec.to)? - total_converted;
+    drop(pass_timer);
 
     // Budget lines of the donor.
     let mut lines = Vec::new();
@@ -511,7 +487,7 @@ pub fn donor_report(
             functional: r.functional,
         });
     }
-    let (digest, files) = digest(journal)?;
+    let (digest, files) = (String::new(), Vec::new());
     Ok(DonorReport {
         project: project.clone(),
         donor,
@@ -540,6 +516,127 @@ pub fn donor_report(
         command: spec.command.clone(),
         generated: spec.generated.clone(),
     })
+}
+
+/// What one block of postings adds to the report.
+#[derive(Default)]
+struct Partial {
+    spent_line: BTreeMap<String, (Amounts, Amounts)>,
+    spent_activity: BTreeMap<String, Amounts>,
+    months: BTreeMap<(i32, u32), Amounts>,
+    transactions: Vec<TransactionRow>,
+    total_functional: Decimal,
+    total_converted: Decimal,
+}
+
+impl Partial {
+    fn append(&mut self, other: Partial) {
+        for (k, (a, b)) in other.spent_line {
+            let e = self.spent_line.entry(k).or_default();
+            e.0 += a;
+            e.1 += b;
+        }
+        for (k, v) in other.spent_activity {
+            *self.spent_activity.entry(k).or_default() += v;
+        }
+        for (k, v) in other.months {
+            *self.months.entry(k).or_default() += v;
+        }
+        self.transactions.extend(other.transactions);
+        self.total_functional += other.total_functional;
+        self.total_converted += other.total_converted;
+    }
+}
+
+/// The pass over a donor's expense postings.
+struct PostingPass<'a> {
+    journal: &'a Journal,
+    precisions: &'a Precisions,
+    converter: &'a Converter,
+    types: &'a [Option<AccountType>],
+    donor: Option<crate::model::Symbol>,
+    source_tag: Option<crate::model::Symbol>,
+    agreement: Option<&'a Agreement>,
+    currency: &'a str,
+    functional: &'a str,
+    from: NaiveDate,
+    to: NaiveDate,
+}
+
+impl PostingPass<'_> {
+    fn run(&self, chunk: &[u32]) -> Result<Partial, RateError> {
+        let j = self.journal;
+        let mut out = Partial::default();
+        // Postings of a day share a rate: look it up once per date.
+        let mut rates: std::collections::HashMap<NaiveDate, Decimal> = std::collections::HashMap::new();
+        for &i in chunk {
+            let t = &j.transactions[i as usize];
+            if t.date > self.to {
+                break;
+            }
+            for p in j.postings_of(t) {
+                if p.dims.donor != self.donor || self.types[p.account.index()] != Some(AccountType::Expense) {
+                    continue;
+                }
+                let Some(w) = j.weight(p, |c| self.precisions.of(c)) else { continue };
+                if j.commodity_name(w.commodity) != self.functional {
+                    continue;
+                }
+                let rate = match rates.get(&t.date) {
+                    Some(r) => *r,
+                    None => {
+                        let r = self.converter.rate_value(self.agreement, self.currency, t.date)?;
+                        rates.insert(t.date, r);
+                        r
+                    }
+                };
+                let amount = Amounts {
+                    functional: w.quantity,
+                    donor: self.converter.apply(w.quantity, rate, self.currency),
+                };
+                out.total_functional += amount.functional;
+                out.total_converted += amount.donor;
+                let line = p.dims.line.map_or(String::new(), |l| j.symbol(l).to_string());
+                let activity = p.dims.activity.map_or(String::new(), |s| j.symbol(s).to_string());
+                let entry = out.spent_line.entry(line.clone()).or_default();
+                entry.1 += amount;
+                if t.date < self.from {
+                    continue;
+                }
+                entry.0 += amount;
+                *out.spent_activity.entry(activity.clone()).or_default() += amount;
+                *out.months.entry((t.date.year(), t.date.month())).or_default() += amount;
+                out.transactions.push(TransactionRow {
+                    date: t.date,
+                    voucher: j.str(t.code).to_string(),
+                    description: j.str(t.description).to_string(),
+                    line,
+                    activity,
+                    account: j.account_name(p.account).to_string(),
+                    amount,
+                    source: self.source(t, p),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// `file#Sheet!A12` from a `source:` tag, else `journal:line`.
+    fn source(&self, t: &crate::model::Transaction, p: &crate::model::Posting) -> String {
+        let j = self.journal;
+        self.source_tag
+            .and_then(|tag| {
+                j.metas(t.meta).iter().chain(j.metas(p.meta)).find_map(|m| match m {
+                    Meta::Tag { name, value } if *name == tag => Some(j.str(*value).to_string()),
+                    _ => None,
+                })
+            })
+            .unwrap_or_else(|| {
+                let path = j.sources.path(t.file);
+                let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+                format!("{name}:{}", p.line + 1)
+            })
+    }
 }
 
 fn add_line(row: &mut StatementRow, l: &LineRow) {

@@ -21,9 +21,9 @@ pub struct Spending {
     pub amount: Decimal,
 }
 
-/// The expense postings summed per (donor, line, activity, date), and the number of
-/// expense postings that could not be counted because their value is not in the
-/// functional currency.
+/// The expense postings (of `only_donor`, when given) summed per (donor, line,
+/// activity, date), and the number of expense postings that could not be counted
+/// because their value is not in the functional currency.
 ///
 /// # Errors
 /// A polars failure (out of memory, or an amount beyond 38 digits).
@@ -31,6 +31,7 @@ pub fn spending(
     journal: &Journal,
     functional: CommodityId,
     precisions: &Precisions,
+    only_donor: Option<Symbol>,
 ) -> PolarsResult<(Vec<Spending>, usize)> {
     let scale = precisions.of(functional).unwrap_or(0);
     let types = journal.account_types();
@@ -43,7 +44,9 @@ pub fn spending(
             let mut c = Columns::default();
             for tr in ts {
                 for p in journal.postings_of(tr) {
-                    if types[p.account.index()] != Some(AccountType::Expense) {
+                    if types[p.account.index()] != Some(AccountType::Expense)
+                        || only_donor.is_some_and(|d| p.dims.donor != Some(d))
+                    {
                         continue;
                     }
                     let Some(w) = journal.weight(p, |c| precisions.of(c)) else {

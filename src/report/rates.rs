@@ -179,6 +179,41 @@ impl Converter {
         }
     }
 
+    /// The rate alone (functional units per unit of `currency`), without the
+    /// explanation: the hot path of converting every posting.
+    ///
+    /// # Errors
+    /// When no rule or no data gives a rate.
+    pub fn rate_value(&self, agreement: Option<&Agreement>, currency: &str, date: NaiveDate) -> Result<Decimal, RateError> {
+        if currency == self.functional {
+            return Ok(Decimal::ONE);
+        }
+        match agreement {
+            Some(a) if a.currency == currency && a.currency_rule == CurrencyRule::Received => {
+                self.rate(agreement, currency, date).map(|r| r.rate)
+            }
+            Some(a) if a.currency == currency && a.currency_rule == CurrencyRule::Monthly => self
+                .monthly_rate(currency, date)
+                .map(|(_, r)| r)
+                .ok_or_else(|| RateError::NoMonthlyRate {
+                    currency: currency.to_string(),
+                    functional: self.functional.clone(),
+                    month: format!("{:04}-{:02}", date.year(), date.month()),
+                }),
+            _ if currency == "EUR" => Ok(EUR_XOF_PEG),
+            _ => self.rate(agreement, currency, date).map(|r| r.rate),
+        }
+    }
+
+    /// `amount` in the functional currency divided by `rate`, rounded half up to the
+    /// precision of `currency`.
+    pub fn apply(&self, amount: Decimal, rate: Decimal, currency: &str) -> Decimal {
+        if currency == self.functional {
+            return amount;
+        }
+        convert_divide(amount, rate, self.precision(currency)).unwrap_or(Decimal::ZERO)
+    }
+
     /// Converts `amount` (functional currency) dated `date` into `currency`.
     ///
     /// # Errors

@@ -58,7 +58,7 @@ pub(super) fn read(
         path: shown.clone(),
         source,
     })?;
-    let text = decode(&bytes, options.encoding).map_err(|why| SheetError::NotASpreadsheet {
+    let text = decode(bytes, options.encoding).map_err(|why| SheetError::NotASpreadsheet {
         path: shown.clone(),
         why,
     })?;
@@ -78,6 +78,10 @@ pub(super) fn read(
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut record = csv::StringRecord::new();
+    // Row numbers are counted here: the csv crate's line numbers are off by one after
+    // a CRLF line end (a record then "starts" at the `\n`).
+    let bytes = text.as_bytes();
+    let (mut counted_to, mut line) = (0usize, 0usize);
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
@@ -89,8 +93,17 @@ pub(super) fn read(
                 });
             }
         }
-        let line = record.position().map_or(0, csv::Position::line);
-        let index = u32::try_from(line.saturating_sub(1)).unwrap_or(u32::MAX);
+        let mut start = record
+            .position()
+            .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
+        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        if start > counted_to {
+            line += memchr::memchr_iter(b'\n', &bytes[counted_to..start.min(bytes.len())]).count();
+            counted_to = start.min(bytes.len());
+        }
+        let index = u32::try_from(line).unwrap_or(u32::MAX);
         if index >= limits.max_rows {
             return Err(SheetError::TooLarge {
                 path: shown,
@@ -120,9 +133,10 @@ pub(super) fn read(
     Ok(SheetSummary { name })
 }
 
-/// The file's text: BOM-marked UTF-8 or UTF-16, plain UTF-8, or Windows-1252.
-fn decode(bytes: &[u8], encoding: TextEncoding) -> Result<String, String> {
-    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+/// The file's text: BOM-marked UTF-8 or UTF-16, plain UTF-8 (not copied), or
+/// Windows-1252.
+fn decode(bytes: Vec<u8>, encoding: TextEncoding) -> Result<String, String> {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(&bytes) {
         let (text, _, bad) = enc.decode(&bytes[bom..]);
         if bad && enc == encoding_rs::UTF_8 && encoding == TextEncoding::Utf8 {
             return Err("it is not valid UTF-8 text".into());
@@ -133,14 +147,15 @@ fn decode(bytes: &[u8], encoding: TextEncoding) -> Result<String, String> {
         return Err("it holds binary data, not text".into());
     }
     match encoding {
-        TextEncoding::Windows1252 => Ok(encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned()),
-        TextEncoding::Utf8 => std::str::from_utf8(bytes)
-            .map(str::to_string)
-            .map_err(|e| format!("it is not valid UTF-8 text (byte {}); set encoding = \"windows-1252\" in the rules", e.valid_up_to())),
-        TextEncoding::Auto => match std::str::from_utf8(bytes) {
-            Ok(s) => Ok(s.to_string()),
-            Err(_) => Ok(encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned()),
-        },
+        TextEncoding::Windows1252 => Ok(encoding_rs::WINDOWS_1252.decode(&bytes).0.into_owned()),
+        TextEncoding::Utf8 => String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "it is not valid UTF-8 text (byte {}); set encoding = \"windows-1252\" in the rules",
+                e.utf8_error().valid_up_to()
+            )
+        }),
+        TextEncoding::Auto => String::from_utf8(bytes)
+            .or_else(|e| Ok(encoding_rs::WINDOWS_1252.decode(e.as_bytes()).0.into_owned())),
     }
 }
 
@@ -174,19 +189,19 @@ mod tests {
     #[test]
     fn encodings() {
         assert_eq!(
-            decode(b"\xEF\xBB\xBFLibell\xC3\xA9", TextEncoding::Auto).unwrap(),
+            decode(b"\xEF\xBB\xBFLibell\xC3\xA9".to_vec(), TextEncoding::Auto).unwrap(),
             "Libellé"
         );
         assert_eq!(
-            decode(b"Libell\xC3\xA9", TextEncoding::Auto).unwrap(),
+            decode(b"Libell\xC3\xA9".to_vec(), TextEncoding::Auto).unwrap(),
             "Libellé"
         );
         assert_eq!(
-            decode(b"Libell\xE9 \x80", TextEncoding::Auto).unwrap(),
+            decode(b"Libell\xE9 \x80".to_vec(), TextEncoding::Auto).unwrap(),
             "Libellé €"
         );
-        assert!(decode(b"Libell\xE9", TextEncoding::Utf8).is_err());
-        assert!(decode(b"a\0b", TextEncoding::Auto).is_err());
+        assert!(decode(b"Libell\xE9".to_vec(), TextEncoding::Utf8).is_err());
+        assert!(decode(b"a\0b".to_vec(), TextEncoding::Auto).is_err());
     }
 
     #[test]

@@ -12,6 +12,7 @@
 pub mod date;
 mod delimited;
 pub mod fold;
+mod merged;
 pub mod number;
 mod preflight;
 mod workbook;

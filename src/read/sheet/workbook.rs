@@ -64,13 +64,21 @@ fn read_xlsx(
     let name = choose_sheet(path, wb.sheets_metadata(), sheet)?;
     let is_1904 = wb.has_1904_epoch();
     // Merged regions are listed after the cells in the sheet's XML: one more pass over
-    // it, before the cells, so each row can be checked as it streams by.
-    let merged: Vec<Region> = wb
-        .merge_cells_by_sheet_name(&name)
-        .map_err(|e| xlsx_error(path, e))?
-        .into_iter()
-        .map(region)
-        .collect();
+    // it, before the cells, so each row can be checked as it streams by. A byte scan
+    // of the unpacked XML costs a third of calamine's parse of it.
+    let scanned = {
+        let _t = crate::timing::stage("merged cells");
+        super::merged::scan_xlsx(path, &name)
+    };
+    let merged = match scanned {
+        Some(found) => found,
+        None => wb
+            .merge_cells_by_sheet_name(&name)
+            .map_err(|e| xlsx_error(path, e))?
+            .into_iter()
+            .map(region)
+            .collect(),
+    };
     {
         let mut cells = wb
             .worksheet_cells_reader(&name)
@@ -84,10 +92,9 @@ fn read_xlsx(
         {
             let (row, col) = record.pos;
             let value = match record.value {
-                DataRef::Empty => match record.formula {
-                    Some(f) => Some(Value::FormulaWithoutValue(formula_text(f))),
-                    None => None,
-                },
+                DataRef::Empty => record
+                    .formula
+                    .map(|f| Value::FormulaWithoutValue(formula_text(f))),
                 v => from_data_ref(v, is_1904),
             };
             if !rows.push(row, col, value, visitor)? {
