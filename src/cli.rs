@@ -62,6 +62,8 @@ pub enum Command {
     Seal(SealArgs),
     /// Recompute every seal; say which hold and, where one breaks, which transactions differ
     Verify(VerifyArgs),
+    /// Create a new ledger directory: a commented project.toml and an empty journal
+    Init(InitArgs),
 }
 
 /// `fundledger seal`
@@ -79,6 +81,19 @@ pub struct SealArgs {
     /// A note kept with the seal (e.g. "clôture semestrielle, rapport UE")
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
+}
+
+/// `fundledger init`
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The new ledger's directory (created if missing; must not hold a ledger)
+    pub dir: PathBuf,
+    /// Project code (default: the directory's name)
+    #[arg(long)]
+    pub code: Option<String>,
+    /// Functional currency of the books
+    #[arg(long, default_value = "XOF")]
+    pub currency: String,
 }
 
 /// `fundledger verify`

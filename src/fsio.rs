@@ -7,7 +7,9 @@
 //! each other's changes.
 //!
 //! For the fault-injection tests, `FUNDLEDGER_FAULT=after-temp-write|before-fsync|before-rename`
-//! stops the process at that step of every atomic write (exit status 99), as a crash would.
+//! stops the process at that step of every atomic write (exit status 99), as a crash
+//! would; `STEP@N` stops only the N-th atomic write of the process (commands that write
+//! several files).
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -31,9 +33,20 @@ impl WriteStep {
     }
 }
 
+/// Atomic writes started by this process (for `STEP@N` faults).
+static WRITES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Stops the process here when `FUNDLEDGER_FAULT` names this step (crash simulation).
 fn fault_point(step: WriteStep) {
-    if std::env::var("FUNDLEDGER_FAULT").as_deref() == Ok(step.name()) {
+    let Ok(fault) = std::env::var("FUNDLEDGER_FAULT") else {
+        return;
+    };
+    let (name, nth) = match fault.split_once('@') {
+        Some((n, k)) => (n.to_string(), k.parse::<usize>().ok()),
+        None => (fault.clone(), None),
+    };
+    let this = WRITES.load(std::sync::atomic::Ordering::SeqCst);
+    if name == step.name() && nth.is_none_or(|k| k == this) {
         #[allow(clippy::print_stderr)]
         {
             eprintln!("fundledger: simulated crash {}", step.name());
@@ -53,6 +66,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
+    WRITES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let mut tmp = tempfile::Builder::new()
         .prefix(".fundledger-")
         .suffix(".tmp")

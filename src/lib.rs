@@ -51,5 +51,6 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Report(r) => cmd::report::run(cli, r),
         Command::Seal(a) => cmd::seal::run(cli, a),
         Command::Verify(a) => cmd::seal::verify(cli, a),
+        Command::Init(a) => cmd::init::run(cli, a),
     }
 }

@@ -7,6 +7,7 @@
 //! - `props`: property tests (round trips, allocation, never panicking).
 //! - `errors`: the catalogue of bad inputs in `tests/data/bad/`.
 //! - `budget`: agreements, budget vs actual, PSC and fund balances.
+//! - `hostile`: hostile input within bounded time, interrupted writes (init).
 //! - `audit`: sealed periods: seal, tamper, verify, reopen, crash safety.
 //! - `reports`: donor workbooks tie out, stay well-formed, match golden statements.
 
@@ -17,6 +18,7 @@ mod budget;
 mod cli;
 mod compat;
 mod errors;
+mod hostile;
 mod import;
 mod props;
 mod reports;

@@ -5,6 +5,7 @@ pub mod budget;
 pub mod check;
 pub mod funds;
 pub mod import;
+pub mod init;
 pub mod print;
 pub mod psc;
 pub mod register;
@@ -51,7 +52,7 @@ pub fn source(cli: &Cli) -> Source {
 /// # Errors
 /// When there is nothing to open.
 pub fn open_for_report(cli: &Cli) -> anyhow::Result<Option<Books>> {
-    let books = Books::open(&source(cli), &LoadOptions::default())?;
+    let books = Books::open(&source(cli), &LoadOptions::from_env())?;
     if books.has_errors() {
         let mut errors: Vec<Diagnostic> = books
             .diagnostics

@@ -32,6 +32,28 @@ pub struct LoadOptions {
     pub chunk_size: usize,
     /// Parser threads (0: one per core).
     pub threads: usize,
+    /// Longest line read; longer ones are errors.
+    pub max_line_bytes: usize,
+}
+
+impl LoadOptions {
+    /// The defaults, with limits overridden by `FUNDLEDGER_MAX_INCLUDE_DEPTH` and
+    /// `FUNDLEDGER_MAX_LINE_BYTES` when set.
+    pub fn from_env() -> Self {
+        let mut o = LoadOptions::default();
+        let var = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.trim().parse::<usize>().ok())
+        };
+        if let Some(n) = var("FUNDLEDGER_MAX_INCLUDE_DEPTH") {
+            o.max_include_depth = n;
+        }
+        if let Some(n) = var("FUNDLEDGER_MAX_LINE_BYTES") {
+            o.max_line_bytes = n;
+        }
+        o
+    }
 }
 
 impl Default for LoadOptions {
@@ -40,6 +62,7 @@ impl Default for LoadOptions {
             max_include_depth: 64,
             chunk_size: 4 << 20,
             threads: 0,
+            max_line_bytes: parser::DEFAULT_MAX_LINE_BYTES,
         }
     }
 }
@@ -415,7 +438,7 @@ fn read_chunks(
     if meta.len() <= options.chunk_size as u64 {
         let mut bytes = Vec::with_capacity(meta.len() as usize);
         f.read_to_end(&mut bytes)?;
-        emit(parse_bytes(&bytes, file, false));
+        emit(parse_bytes(&bytes, file, false, options.max_line_bytes));
         return Ok(());
     }
     let threads = match options.threads {
@@ -427,6 +450,7 @@ fn read_chunks(
     std::thread::scope(|scope| {
         let (done_sender, done_receiver) = channel::<(usize, u64, usize, ParsedChunk)>();
         let chunk_size = options.chunk_size;
+        let max_line = options.max_line_bytes;
         let reader = scope.spawn(move || {
             split_into_chunks(&mut f, chunk_size, |index, offset, bytes| {
                 raw_sender.send((index, offset, bytes)).is_ok()
@@ -444,7 +468,7 @@ fn read_chunks(
                     let Ok((index, offset, bytes)) = next else {
                         return;
                     };
-                    let parsed = parse_bytes(&bytes, file, false);
+                    let parsed = parse_bytes(&bytes, file, false, max_line);
                     let len = bytes.len();
                     drop(bytes);
                     if done_sender.send((index, offset, len, parsed)).is_err() {
@@ -464,7 +488,7 @@ fn read_chunks(
             while let Some((offset, len, parsed)) = pending.remove(&next) {
                 // A chunk parsed as if outside a comment block may in fact start in one.
                 let parsed = if in_comment_block && result.is_ok() {
-                    match reparse_in_comment_block(path, file, offset, len) {
+                    match reparse_in_comment_block(path, file, offset, len, max_line) {
                         Ok(p) => p,
                         Err(e) => {
                             result = Err(e);
@@ -492,12 +516,13 @@ fn reparse_in_comment_block(
     file: FileId,
     offset: u64,
     len: usize,
+    max_line: usize,
 ) -> io::Result<ParsedChunk> {
     let mut f = File::open(path)?;
     let mut bytes = vec![0; len];
     f.seek(SeekFrom::Start(offset))?;
     f.read_exact(&mut bytes)?;
-    Ok(parse_bytes(&bytes, file, true))
+    Ok(parse_bytes(&bytes, file, true, max_line))
 }
 
 /// Reads `f` in blocks of about `size` bytes, each ending just before a line that
@@ -566,15 +591,15 @@ fn last_transaction_start(buf: &[u8]) -> Option<usize> {
 }
 
 /// Parses raw bytes; text that is not UTF-8 is reported and read with replacements.
-fn parse_bytes(bytes: &[u8], file: FileId, in_comment_block: bool) -> ParsedChunk {
+fn parse_bytes(bytes: &[u8], file: FileId, in_comment_block: bool, max_line: usize) -> ParsedChunk {
     match std::str::from_utf8(bytes) {
-        Ok(text) => parse_chunk(text, file, in_comment_block),
+        Ok(text) => parser::parse_chunk_with(text, file, in_comment_block, max_line),
         Err(e) => {
             let good = e.valid_up_to();
             let line = memchr::memchr_iter(b'\n', &bytes[..good]).count() as u32;
             let line_start = memchr::memrchr(b'\n', &bytes[..good]).map_or(0, |i| i + 1);
             let text = String::from_utf8_lossy(bytes);
-            let mut chunk = parse_chunk(&text, file, in_comment_block);
+            let mut chunk = parser::parse_chunk_with(&text, file, in_comment_block, max_line);
             chunk.diagnostics.push(
                 Diagnostic::error(
                     Code::Io,

@@ -59,9 +59,24 @@ pub struct ParsedChunk {
 /// `starts_in_comment_block` is true when the previous chunk ended inside a `comment`
 /// block; `strip_bom` removes a UTF-8 byte-order mark at the very start of a file.
 pub fn parse_chunk(src: &str, file: FileId, starts_in_comment_block: bool) -> ParsedChunk {
+    parse_chunk_with(src, file, starts_in_comment_block, DEFAULT_MAX_LINE_BYTES)
+}
+
+/// The longest journal line read by default (1 MiB); longer lines are errors.
+pub const DEFAULT_MAX_LINE_BYTES: usize = 1 << 20;
+
+/// [`parse_chunk`] with a limit on line length: a longer line is reported and skipped
+/// (hostile or corrupt input must not cost unbounded time or memory downstream).
+pub fn parse_chunk_with(
+    src: &str,
+    file: FileId,
+    starts_in_comment_block: bool,
+    max_line: usize,
+) -> ParsedChunk {
     let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     let mut p = Parser {
         src,
+        max_line,
         pos: 0,
         line: 0,
         out: ParsedChunk {
@@ -88,6 +103,7 @@ struct Line<'s> {
 
 struct Parser<'s> {
     src: &'s str,
+    max_line: usize,
     pos: usize,
     line: u32,
     out: ParsedChunk,
@@ -174,8 +190,32 @@ impl<'s> Parser<'s> {
         self.out.diagnostics.push(d);
     }
 
+    /// Reports `line` when it is longer than allowed; true when it must be skipped.
+    fn too_long(&mut self, line: Line<'s>) -> bool {
+        if line.text.len() <= self.max_line {
+            return false;
+        }
+        let d = Diagnostic::error(
+            Code::Syntax,
+            self.at(line.no, 0, 1),
+            format!(
+                "line of {} bytes, longer than the {} bytes allowed",
+                line.text.len(),
+                self.max_line
+            ),
+        )
+        .with_help(
+            "a journal line this long is corrupt input; FUNDLEDGER_MAX_LINE_BYTES raises the limit",
+        );
+        self.out.diagnostics.push(d);
+        true
+    }
+
     fn run(&mut self) {
         while let Some(line) = self.next() {
+            if self.too_long(line) {
+                continue;
+            }
             let text = line.text;
             if self.in_comment_block {
                 if text.trim_end() == "end comment" {
@@ -696,6 +736,10 @@ impl<'s> Parser<'s> {
                 break;
             }
             self.advance();
+            if self.too_long(l) {
+                ok = false;
+                continue;
+            }
             let col = l.text.len() - t.len();
             if let Some(c) = t.strip_prefix(';') {
                 if posting_count == 0 {
