@@ -21,6 +21,8 @@ pub mod cmd;
 pub mod diag;
 pub mod finalize;
 pub mod fsio;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod import;
 pub mod model;
 pub mod precision;

@@ -5,15 +5,12 @@ use std::path::Path;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
-use fundledger::check::{self, Context};
 use fundledger::finalize::infer_elided_amounts;
 use fundledger::model::money::{allocate, round_half_up};
 use fundledger::model::{Journal, Meta};
 use fundledger::precision::Precisions;
 use fundledger::read::journal::load_str;
 use fundledger::render::journal::write_journal;
-use fundledger::report::balance::{BalanceSpec, balance};
-use fundledger::report::register::register;
 
 // ------------------------------------------------------------------ allocation
 
@@ -337,21 +334,27 @@ proptest! {
 
 // ------------------------------------------------------------ never panicking
 
-/// Runs everything a command would on `text`: read, infer, every check, reports, print.
+/// Runs everything a command would on `text` (the fuzz targets' entry point).
 fn exercise(text: &str) {
-    let (j, p, _) = finalized(text);
-    let cx = Context {
-        journal: &j,
-        project: None,
-        precisions: &p,
-        strict: true,
-        seals: None,
-    };
-    let _ = check::run(check::BASIC, &cx);
-    let _ = check::run(check::FULL, &cx);
-    let _ = balance(&j, &BalanceSpec::default());
-    let _ = register(&j, &Default::default());
-    let _ = print(&j);
+    fundledger::fuzzing::journal(text.as_bytes());
+}
+
+/// Every input a fuzzer ever crashed on stays fixed: `tests/data/fuzz-regressions/TARGET/*`.
+#[test]
+fn fuzz_regressions_stay_fixed() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz-regressions");
+    let Ok(targets) = std::fs::read_dir(&root) else { return };
+    for target in targets.flatten() {
+        let name = target.file_name().to_string_lossy().into_owned();
+        for case in std::fs::read_dir(target.path()).unwrap().flatten() {
+            let data = std::fs::read(case.path()).unwrap();
+            match name.as_str() {
+                "journal" => fundledger::fuzzing::journal(&data),
+                "project" => fundledger::fuzzing::project(&data),
+                other => panic!("no fuzz target {other} for {}", case.path().display()),
+            }
+        }
+    }
 }
 
 proptest! {
