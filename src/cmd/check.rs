@@ -14,7 +14,10 @@ use crate::read::journal::LoadOptions;
 /// # Errors
 /// When the books cannot be opened or output fails.
 pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Outcome> {
-    let books = Books::open(&source(cli), &LoadOptions::default())?;
+    if args.audit {
+        return super::audit::run(cli, args);
+    }
+    let books = Books::open(&source(cli), &LoadOptions::from_env())?;
     let mut diagnostics = books.diagnostics.clone();
     {
         let _t = crate::timing::stage("full checks");

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use super::{Outcome, filter_spec, open_for_report, precision_of};
 use crate::cli::{Cli, RegisterArgs};
 use crate::render::output;
-use crate::report::register::register;
+use crate::report::register::register_with;
 
 /// Prints the register.
 ///
@@ -15,10 +15,15 @@ pub fn run(cli: &Cli, args: &RegisterArgs) -> anyhow::Result<Outcome> {
     let Some(books) = open_for_report(cli)? else {
         return Ok(Outcome::Problems);
     };
-    let rows = register(&books.journal, &filter_spec(&args.filter, &books)?);
+    let rows = register_with(
+        &books.journal,
+        &filter_spec(&args.filter, &books)?,
+        args.source,
+    );
     let mut out = io::BufWriter::new(io::stdout().lock());
     output::register(
         &rows,
+        args.source,
         args.format,
         cli.lang,
         &precision_of(&books),

@@ -1,4 +1,5 @@
-//! `fundledger report donor|all`: the donors' financial reports.
+//! `fundledger report donor|all`: the donors' financial reports (and the dispatch of
+//! `report trial-balance|general-ledger|funds`).
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -22,6 +23,9 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> anyhow::Result<Outcome> {
     match command {
         ReportCommand::Donor(a) => donor(cli, a),
         ReportCommand::All(a) => all(cli, a),
+        ReportCommand::TrialBalance(a) => super::ledger::trial_balance(cli, a),
+        ReportCommand::GeneralLedger(a) => super::ledger::general_ledger(cli, a),
+        ReportCommand::Funds(a) => super::funds::run(cli, a),
     }
 }
 

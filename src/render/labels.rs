@@ -37,6 +37,7 @@ labels! {
     DESCRIPTION = "Libellé" / "Description";
     RUNNING = "Solde cumulé" / "Running total";
     NONE = "(aucun)" / "(none)";
+    SOURCE = "Source" / "Source";
 }
 
 /// The column label of a dimension.

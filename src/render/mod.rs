@@ -2,10 +2,15 @@
 //! journal text. No arithmetic happens here.
 
 pub mod amount;
+pub mod anomalies;
 pub mod finance;
 pub mod journal;
 pub mod labels;
+pub mod ledger;
+pub mod ledger_xlsx;
 pub mod output;
+pub mod reconcile;
+pub mod sheet;
 pub mod table;
 pub mod xlsx;
 

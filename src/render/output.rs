@@ -145,12 +145,13 @@ pub fn balance(
     }
 }
 
-/// Writes a register.
+/// Writes a register; with `source`, a column (field) `source` too.
 ///
 /// # Errors
 /// When `out` fails.
 pub fn register(
     rows: &[RegisterRow],
+    source: bool,
     format: Format,
     lang: Lang,
     precision: PrecisionOf<'_>,
@@ -158,19 +159,23 @@ pub fn register(
 ) -> io::Result<()> {
     match format {
         Format::Table => {
-            let mut table = Table::new(&[
+            let mut columns = vec![
                 (labels::DATE.get(lang), Align::Left),
                 (labels::VOUCHER.get(lang), Align::Left),
                 (labels::DESCRIPTION.get(lang), Align::Left),
                 (labels::ACCOUNT.get(lang), Align::Left),
                 (labels::AMOUNT.get(lang), Align::Right),
                 (labels::RUNNING.get(lang), Align::Right),
-            ]);
+            ];
+            if source {
+                columns.push((labels::SOURCE.get(lang), Align::Left));
+            }
+            let mut table = Table::new(&columns);
             let mut previous: Option<(chrono::NaiveDate, &str, &str)> = None;
             for r in rows {
                 let same = previous == Some((r.date, r.code.as_str(), r.description.as_str()));
                 let p = precision(&r.commodity);
-                table.push(vec![
+                let mut cells = vec![
                     if same {
                         String::new()
                     } else {
@@ -185,14 +190,18 @@ pub fn register(
                     r.account.clone(),
                     with_commodity(group(r.amount, p), &r.commodity),
                     with_commodity(group(r.total, p), &r.commodity),
-                ]);
+                ];
+                if source {
+                    cells.push(r.source.clone().unwrap_or_default());
+                }
+                table.push(cells);
                 previous = Some((r.date, &r.code, &r.description));
             }
             out.write_all(table.to_text().as_bytes())
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
-            w.write_record([
+            let mut header = vec![
                 "date",
                 "code",
                 "description",
@@ -203,10 +212,14 @@ pub fn register(
                 "donor",
                 "line",
                 "activity",
-            ])?;
+            ];
+            if source {
+                header.push("source");
+            }
+            w.write_record(&header)?;
             for r in rows {
                 let p = precision(&r.commodity);
-                w.write_record([
+                let mut rec = vec![
                     r.date.to_string(),
                     spreadsheet_safe(&r.code).into_owned(),
                     spreadsheet_safe(&r.description).into_owned(),
@@ -217,7 +230,11 @@ pub fn register(
                     spreadsheet_safe(r.donor.as_deref().unwrap_or("")).into_owned(),
                     spreadsheet_safe(r.line.as_deref().unwrap_or("")).into_owned(),
                     spreadsheet_safe(r.activity.as_deref().unwrap_or("")).into_owned(),
-                ])?;
+                ];
+                if source {
+                    rec.push(spreadsheet_safe(r.source.as_deref().unwrap_or("")).into_owned());
+                }
+                w.write_record(&rec)?;
             }
             w.flush()
         }
@@ -226,7 +243,7 @@ pub fn register(
                 .iter()
                 .map(|r| {
                     let p = precision(&r.commodity);
-                    serde_json::json!({
+                    let mut v = serde_json::json!({
                         "date": r.date.to_string(),
                         "code": r.code,
                         "description": r.description,
@@ -237,7 +254,14 @@ pub fn register(
                         "donor": r.donor,
                         "line": r.line,
                         "activity": r.activity,
-                    })
+                    });
+                    if source && let Value::Object(m) = &mut v {
+                        m.insert(
+                            "source".into(),
+                            r.source.clone().map_or(Value::Null, Value::String),
+                        );
+                    }
+                    v
                 })
                 .collect();
             serde_json::to_writer_pretty(&mut *out, &rows)?;

@@ -819,7 +819,12 @@ fn budget_lines(
     Ok(())
 }
 
-fn transactions(wb: &mut Workbook, r: &DonorReport, lang: Lang, s: &Styles) -> Result<(), XlsxError> {
+fn transactions(
+    wb: &mut Workbook,
+    r: &DonorReport,
+    lang: Lang,
+    s: &Styles,
+) -> Result<(), XlsxError> {
     // Large sheets: every row costs, so cells take their column's format (no per-cell
     // format lookup), and a faster compression level is used below.
     let ws = wb.add_worksheet_with_constant_memory()?;
@@ -850,14 +855,15 @@ fn transactions(wb: &mut Workbook, r: &DonorReport, lang: Lang, s: &Styles) -> R
         ws.write_string_with_format(0, c as u16, h, &s.head)?;
     }
     ws.set_freeze_panes(1, 0)?;
-    let plain_text = |ws: &mut Worksheet, row: u32, col: u16, value: &str| -> Result<(), XlsxError> {
-        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            ws.write_string_with_format(row, col, value, &s.quoted)?;
-        } else {
-            ws.write_string(row, col, value)?;
-        }
-        Ok(())
-    };
+    let plain_text =
+        |ws: &mut Worksheet, row: u32, col: u16, value: &str| -> Result<(), XlsxError> {
+            if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                ws.write_string_with_format(row, col, value, &s.quoted)?;
+            } else {
+                ws.write_string(row, col, value)?;
+            }
+            Ok(())
+        };
     let mut row = 1u32;
     for t in &r.transactions {
         ws.write_datetime(row, 0, excel_date(t.date)?)?;
@@ -873,9 +879,28 @@ fn transactions(wb: &mut Workbook, r: &DonorReport, lang: Lang, s: &Styles) -> R
     }
     let last = row.saturating_sub(1).max(1);
     let total = r.transactions_total();
-    ws.write_string_with_format(row, 5, l(lang, "Total de la période", "Total for the period"), &s.total_text)?;
-    formula(ws, row, 6, &format!("=SUBTOTAL(9,{}:{})", cell(1, 6), cell(last, 6)), total.functional, &s.total_functional)?;
-    formula(ws, row, 7, &format!("=SUBTOTAL(9,{}:{})", cell(1, 7), cell(last, 7)), total.donor, &s.total_donor)?;
+    ws.write_string_with_format(
+        row,
+        5,
+        l(lang, "Total de la période", "Total for the period"),
+        &s.total_text,
+    )?;
+    formula(
+        ws,
+        row,
+        6,
+        &format!("=SUBTOTAL(9,{}:{})", cell(1, 6), cell(last, 6)),
+        total.functional,
+        &s.total_functional,
+    )?;
+    formula(
+        ws,
+        row,
+        7,
+        &format!("=SUBTOTAL(9,{}:{})", cell(1, 7), cell(last, 7)),
+        total.donor,
+        &s.total_donor,
+    )?;
     ws.autofilter(0, 0, last, 8)?;
     print_setup(ws, 0, l(lang, "Transactions", "Transactions"))?;
     if r.transactions.len() > 50_000 {
@@ -886,7 +911,11 @@ fn transactions(wb: &mut Workbook, r: &DonorReport, lang: Lang, s: &Styles) -> R
 
 fn excel_date(d: chrono::NaiveDate) -> Result<ExcelDateTime, XlsxError> {
     use chrono::Datelike;
-    ExcelDateTime::from_ymd(u16::try_from(d.year()).unwrap_or(1900), d.month() as u8, d.day() as u8)
+    ExcelDateTime::from_ymd(
+        u16::try_from(d.year()).unwrap_or(1900),
+        d.month() as u8,
+        d.day() as u8,
+    )
 }
 
 fn receipts(wb: &mut Workbook, r: &DonorReport, lang: Lang, s: &Styles) -> Result<(), XlsxError> {
@@ -906,12 +935,7 @@ fn receipts(wb: &mut Workbook, r: &DonorReport, lang: Lang, s: &Styles) -> Resul
     }
     let mut row = 1;
     for rc in &r.receipts {
-        ws.write_datetime_with_format(
-            row,
-            0,
-            excel_date(rc.date)?,
-            &s.date,
-        )?;
+        ws.write_datetime_with_format(row, 0, excel_date(rc.date)?, &s.date)?;
         let f = Format::new()
             .set_border(FormatBorder::Thin)
             .set_num_format(money_format(&rc.currency));
@@ -960,12 +984,7 @@ fn receipts(wb: &mut Workbook, r: &DonorReport, lang: Lang, s: &Styles) -> Resul
     )?;
     row += 1;
     for (date, amount) in &r.expected {
-        ws.write_datetime_with_format(
-            row,
-            0,
-            excel_date(*date)?,
-            &s.date,
-        )?;
+        ws.write_datetime_with_format(row, 0, excel_date(*date)?, &s.date)?;
         ws.write_with_format(row, 1, *amount, &s.money_donor)?;
         row += 1;
     }

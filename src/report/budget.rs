@@ -191,10 +191,12 @@ pub fn budget(
     let mut untagged = Decimal::ZERO;
     if let Some(f) = journal.commodities.get(functional) {
         // A donor the journal never names has spent nothing: match no posting.
-        let only = spec
-            .donor
-            .as_ref()
-            .map(|d| journal.symbols.get(d).unwrap_or_else(crate::model::Symbol::never));
+        let only = spec.donor.as_ref().map(|d| {
+            journal
+                .symbols
+                .get(d)
+                .unwrap_or_else(crate::model::Symbol::never)
+        });
         let (rows, foreign) = frame::spending(journal, f, precisions, only)?;
         if foreign > 0 {
             notes.push(Note::Foreign { postings: foreign });

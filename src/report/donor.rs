@@ -283,7 +283,11 @@ fn build_report(
     let types = journal.account_types();
     let donor_sym = journal.symbols.get(&donor.id);
     let source_tag = journal.symbols.get("source");
-    let order: Vec<u32> = if donor_sym.is_some() { journal.date_order() } else { Vec::new() };
+    let order: Vec<u32> = if donor_sym.is_some() {
+        journal.date_order()
+    } else {
+        Vec::new()
+    };
     let context = PostingPass {
         journal,
         precisions,
@@ -297,7 +301,10 @@ fn build_report(
         from: spec.from,
         to: spec.to,
     };
-    let parts: Vec<Result<Partial, RateError>> = order.par_chunks(65_536).map(|chunk| context.run(chunk)).collect();
+    let parts: Vec<Result<Partial, RateError>> = order
+        .par_chunks(65_536)
+        .map(|chunk| context.run(chunk))
+        .collect();
     let mut all = Partial::default();
     for p in parts {
         all.append(p?);
@@ -568,24 +575,31 @@ impl PostingPass<'_> {
         let j = self.journal;
         let mut out = Partial::default();
         // Postings of a day share a rate: look it up once per date.
-        let mut rates: std::collections::HashMap<NaiveDate, Decimal> = std::collections::HashMap::new();
+        let mut rates: std::collections::HashMap<NaiveDate, Decimal> =
+            std::collections::HashMap::new();
         for &i in chunk {
             let t = &j.transactions[i as usize];
             if t.date > self.to {
                 break;
             }
             for p in j.postings_of(t) {
-                if p.dims.donor != self.donor || self.types[p.account.index()] != Some(AccountType::Expense) {
+                if p.dims.donor != self.donor
+                    || self.types[p.account.index()] != Some(AccountType::Expense)
+                {
                     continue;
                 }
-                let Some(w) = j.weight(p, |c| self.precisions.of(c)) else { continue };
+                let Some(w) = j.weight(p, |c| self.precisions.of(c)) else {
+                    continue;
+                };
                 if j.commodity_name(w.commodity) != self.functional {
                     continue;
                 }
                 let rate = match rates.get(&t.date) {
                     Some(r) => *r,
                     None => {
-                        let r = self.converter.rate_value(self.agreement, self.currency, t.date)?;
+                        let r = self
+                            .converter
+                            .rate_value(self.agreement, self.currency, t.date)?;
                         rates.insert(t.date, r);
                         r
                     }
@@ -596,8 +610,14 @@ impl PostingPass<'_> {
                 };
                 out.total_functional += amount.functional;
                 out.total_converted += amount.donor;
-                let line = p.dims.line.map_or(String::new(), |l| j.symbol(l).to_string());
-                let activity = p.dims.activity.map_or(String::new(), |s| j.symbol(s).to_string());
+                let line = p
+                    .dims
+                    .line
+                    .map_or(String::new(), |l| j.symbol(l).to_string());
+                let activity = p
+                    .dims
+                    .activity
+                    .map_or(String::new(), |s| j.symbol(s).to_string());
                 let entry = out.spent_line.entry(line.clone()).or_default();
                 entry.1 += amount;
                 if t.date < self.from {
@@ -605,7 +625,9 @@ impl PostingPass<'_> {
                 }
                 entry.0 += amount;
                 *out.spent_activity.entry(activity.clone()).or_default() += amount;
-                *out.months.entry((t.date.year(), t.date.month())).or_default() += amount;
+                *out.months
+                    .entry((t.date.year(), t.date.month()))
+                    .or_default() += amount;
                 out.transactions.push(TransactionRow {
                     date: t.date,
                     voucher: j.str(t.code).to_string(),
@@ -626,14 +648,22 @@ impl PostingPass<'_> {
         let j = self.journal;
         self.source_tag
             .and_then(|tag| {
-                j.metas(t.meta).iter().chain(j.metas(p.meta)).find_map(|m| match m {
-                    Meta::Tag { name, value } if *name == tag => Some(j.str(*value).to_string()),
-                    _ => None,
-                })
+                j.metas(t.meta)
+                    .iter()
+                    .chain(j.metas(p.meta))
+                    .find_map(|m| match m {
+                        Meta::Tag { name, value } if *name == tag => {
+                            Some(j.str(*value).to_string())
+                        }
+                        _ => None,
+                    })
             })
             .unwrap_or_else(|| {
                 let path = j.sources.path(t.file);
-                let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+                let name = path.file_name().map_or_else(
+                    || path.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
                 format!("{name}:{}", p.line + 1)
             })
     }

@@ -8,6 +8,8 @@ pub mod filter;
 pub mod frame;
 pub mod funds;
 pub mod imported;
+pub mod ledger;
 pub mod psc;
 pub mod rates;
 pub mod register;
+pub mod trail;

@@ -184,7 +184,12 @@ impl Converter {
     ///
     /// # Errors
     /// When no rule or no data gives a rate.
-    pub fn rate_value(&self, agreement: Option<&Agreement>, currency: &str, date: NaiveDate) -> Result<Decimal, RateError> {
+    pub fn rate_value(
+        &self,
+        agreement: Option<&Agreement>,
+        currency: &str,
+        date: NaiveDate,
+    ) -> Result<Decimal, RateError> {
         if currency == self.functional {
             return Ok(Decimal::ONE);
         }

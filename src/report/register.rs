@@ -21,11 +21,20 @@ pub struct RegisterRow {
     pub donor: Option<String>,
     pub line: Option<String>,
     pub activity: Option<String>,
+    /// Where the posting came from (`register --source`): its `source:` tag (an imported
+    /// row's cell), else its `file:line`.
+    pub source: Option<String>,
 }
 
 /// The postings that pass `spec`, with running totals per commodity.
 pub fn register(journal: &Journal, spec: &FilterSpec) -> Vec<RegisterRow> {
+    register_with(journal, spec, false)
+}
+
+/// [`register`], with each posting's source when `sources` is true.
+pub fn register_with(journal: &Journal, spec: &FilterSpec, sources: bool) -> Vec<RegisterRow> {
     let filter = Filter::new(spec, journal);
+    let trail = sources.then(|| super::trail::Trail::new(journal));
     let mut totals: FxHashMap<CommodityId, Decimal> = FxHashMap::default();
     let mut rows = Vec::new();
     let sym = |s: Option<crate::model::Symbol>| s.map(|s| journal.symbol(s).to_string());
@@ -51,6 +60,7 @@ pub fn register(journal: &Journal, spec: &FilterSpec) -> Vec<RegisterRow> {
                 donor: sym(p.dims.donor),
                 line: sym(p.dims.line),
                 activity: sym(p.dims.activity),
+                source: trail.as_ref().map(|tr| tr.reference(t, p)),
             });
         }
     }
