@@ -13,5 +13,8 @@ targets=("$@")
 for t in "${targets[@]}"; do
   [ -f "fuzz/fuzz_targets/$t.rs" ] || { echo "skip $t: no target"; continue; }
   echo "== fuzz $t for ${secs}s"
-  cargo +nightly fuzz run "$t" "fuzz/corpus/$t" -- -max_total_time="$secs" -rss_limit_mb=2048 -max_len=262144
+  # fuzz/corpus/ (not committed) grows as the fuzzer learns; fuzz/seeds/ are the
+  # committed starting inputs, taken from the tests' data.
+  mkdir -p "fuzz/corpus/$t"
+  cargo +nightly fuzz run "$t" "fuzz/corpus/$t" "fuzz/seeds/$t" -- -max_total_time="$secs" -rss_limit_mb=2048 -max_len=262144
 done
