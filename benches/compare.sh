@@ -18,6 +18,7 @@
 #   PEERS_1M     peer tools to run at 1M (default $PEERS); e.g. PEERS_1M=ledger skips
 #                hledger's 2-minute, 12 GB run
 #   AGREE_SIZE   size whose balances are compared across tools (default 10k)
+#   IMPORT_SIZES rows of the XLSX sheets imported into a new ledger (default "1M"; "" skips)
 #   FUNDLEDGER   the binary (default target/release/fundledger)
 #   DATA         where ledgers are generated (default benches/data, gitignored)
 #   HYPERFINE    hyperfine binary (default hyperfine; HYPERFINE=none forces the
@@ -269,6 +270,47 @@ for size in $SIZES; do
     if [[ $size == "$AGREE_SIZE" ]]; then
         agreement "$F" >>"$AGREE_OUT"
     fi
+done
+
+# --- Import: an XLSX expenditure sheet (French layout) into a new ledger -----------------
+# IMPORT_SIZES (default "1M"; empty to skip): rows per sheet. The sheet comes from
+# `generate xlsx N`, the empty ledger from `generate journal 0` (same lines, donors and
+# accounts), the rules from benches/import/depenses-bench.toml. Each run imports into a
+# fresh copy of the empty ledger (the copy is not timed): read, check every row, split,
+# check the books with the new transactions, copy the file to sources/, append.
+
+IMPORT_SIZES=${IMPORT_SIZES-1M}
+for size in $IMPORT_SIZES; do
+    n=$(count_of "$size")
+    dir=$DATA/import-$size
+    if [[ ! -f $dir/empty/project.toml || ! -f $dir/depenses.xlsx ]]; then
+        log "generating $dir ($n rows)"
+        rm -rf "$dir"
+        mkdir -p "$dir"
+        gen=$ROOT/target/release/examples/generate
+        cargo run --release --quiet --example generate -- journal 0 "$dir/empty" 2>/dev/null ||
+            "$gen" journal 0 "$dir/empty"
+        cargo run --release --quiet --example generate -- xlsx "$n" "$dir/depenses.xlsx" 2>/dev/null ||
+            "$gen" xlsx "$n" "$dir/depenses.xlsx"
+    fi
+    label="fundledger import depenses.xlsx (new ledger)"
+    log "$size  $label ($RUNS runs)"
+    : >"$WORK/import.txt"
+    for ((i = 0; i < RUNS; i++)); do
+        rm -rf "$dir/ledger"
+        cp -r "$dir/empty" "$dir/ledger"
+        if ! /usr/bin/time -f '%e %M' -o "$WORK/t.txt" "$FUNDLEDGER" -L "$dir/ledger" import \
+            "$dir/depenses.xlsx" --rules "$ROOT/benches/import/depenses-bench.toml" >/dev/null 2>"$WORK/stderr.txt"; then
+            log "FAILED: import ($(head -3 "$WORK/stderr.txt"))"
+            STATUS=1
+        fi
+        tail -1 "$WORK/t.txt" >>"$WORK/import.txt"
+    done
+    secs=$(cut -d' ' -f1 "$WORK/import.txt" | median)
+    peak=$(cut -d' ' -f2 "$WORK/import.txt" | sort -g | tail -1)
+    printf '%s\t%s\t%s\t%s\t%s\n' "$size" fundledger "$label" "$secs" \
+        "$(awk -v k="$peak" 'BEGIN { printf "%.0f", k / 1024 }')" >>"$RESULTS"
+    rm -rf "$dir/ledger"
 done
 
 # --- Report -----------------------------------------------------------------------------

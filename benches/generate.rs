@@ -19,6 +19,10 @@
 //!   and N rows (typed dates shown `dd/mm/yyyy`, whole-franc amounts with digit
 //!   groups). Written with a constant-memory worksheet: about 12 MB of RAM at 1M rows.
 //!
+//! * `portfolio COUNT N DIR` writes COUNT ledger directories of N transactions each
+//!   (`DIR/project-000` …, distinct codes and UEMOA countries), for
+//!   `fundledger consolidate` and the DuckDB example of the README.
+//!
 //! N may be written `10000`, `10_000`, `10k` or `1M`. Same N and seed, same bytes.
 
 #[path = "gen/mod.rs"]
@@ -51,6 +55,15 @@ enum Command {
         /// Also write DIR/books.txn, the same transactions in tackler-ng syntax
         #[arg(long)]
         tackler: bool,
+        #[arg(long, default_value_t = DEFAULT_SEED)]
+        seed: u64,
+    },
+    /// COUNT small ledger directories under DIR, N transactions each, for consolidation
+    Portfolio {
+        count: usize,
+        #[arg(value_parser = parse_count)]
+        n: usize,
+        dir: PathBuf,
         #[arg(long, default_value_t = DEFAULT_SEED)]
         seed: u64,
     },
@@ -90,6 +103,14 @@ fn main() -> ExitCode {
             seed,
         } => journal(n, &dir, tackler, seed),
         Command::Xlsx { n, file, seed } => xlsx(n, &file, seed).map_err(|e| e.to_string()),
+        Command::Portfolio {
+            count,
+            n,
+            dir,
+            seed,
+        } => generator::write_portfolio(&dir, count, n, seed)
+            .map(|dirs| format!("{} ledgers under {}", dirs.len(), dir.display()))
+            .map_err(|e| format!("cannot write {}: {e}", dir.display())),
     };
     match result {
         Ok(what) => {

@@ -58,12 +58,22 @@ pub enum Command {
     /// Financial reports: a donor's workbook in its own format, or every donor's
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Reconcile a bank statement (xlsx, ods, csv… read through an import rules file) with
+    /// a bank account: match its lines to the books, explain the difference (état de
+    /// rapprochement bancaire); --mark clears the matched transactions
+    Reconcile(ReconcileArgs),
     /// Seal the period through a date (its transactions' digest), or reopen it explicitly
     Seal(SealArgs),
     /// Recompute every seal; say which hold and, where one breaks, which transactions differ
     Verify(VerifyArgs),
     /// Create a new ledger directory: a commented project.toml and an empty journal
     Init(InitArgs),
+    /// Export the books for other tools: hledger, ledger, beancount, a posting table
+    /// (CSV, JSON, Parquet) or an IATI 2.03 activity file
+    Export(ExportArgs),
+    /// Totals by donor, country or category across many ledgers (their Parquet exports,
+    /// or ledger directories exported on the fly)
+    Consolidate(ConsolidateArgs),
 }
 
 /// `fundledger seal`
@@ -81,6 +91,44 @@ pub struct SealArgs {
     /// A note kept with the seal (e.g. "clôture semestrielle, rapport UE")
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
+}
+
+/// `fundledger reconcile`
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    /// The bank statement: .xlsx, .xlsm, .xls, .xlsb, .ods or .csv
+    #[arg(value_name = "STATEMENT")]
+    pub statement: PathBuf,
+    /// Rules file describing the statement's layout (an import rules file, e.g.
+    /// templates/import/releve-bancaire-fr.toml; no budget line column is needed)
+    #[arg(long, value_name = "RULES")]
+    pub rules: PathBuf,
+    /// The bank account in the books [default: the rules' payment_account]
+    #[arg(long, value_name = "ACCOUNT")]
+    pub account: Option<String>,
+    /// Sheet to read [default: the rules' sheet, else the first worksheet]
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// First day of the period [default: the day after the statement's opening balance]
+    #[arg(long, value_parser = parse_date_arg, value_name = "DATE")]
+    pub from: Option<NaiveDate>,
+    /// Reconciliation date [default: the date of the statement's closing balance]
+    #[arg(long, value_parser = parse_date_arg, value_name = "DATE")]
+    pub to: Option<NaiveDate>,
+    /// Largest gap in days between a statement line and the posting it matches
+    #[arg(long, default_value_t = 5, value_name = "DAYS")]
+    pub window: u32,
+    /// Most postings one statement line may stand for (a deposit of several receipts)
+    #[arg(long, default_value_t = 6, value_name = "N")]
+    pub max_group: usize,
+    /// Write the reconciliation as an XLSX workbook (atomically)
+    #[arg(short, long, value_name = "OUT.xlsx")]
+    pub output: Option<PathBuf>,
+    /// Mark the matched transactions cleared (`*`) in the journal, all or nothing
+    #[arg(long)]
+    pub mark: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 /// `fundledger init`
@@ -111,6 +159,38 @@ pub enum ReportCommand {
     Donor(DonorReportArgs),
     /// Every donor's report for the period, one workbook each, in one run
     All(AllReportsArgs),
+    /// Trial balance (balance générale): per account, opening balance, debits and
+    /// credits of the period, closing balance, at cost in the books' currency
+    #[command(visible_alias = "balance-generale")]
+    TrialBalance(LedgerArgs),
+    /// General ledger (grand livre): per account, every posting with its running
+    /// balance and source, between the opening and closing balances
+    #[command(visible_alias = "grand-livre")]
+    GeneralLedger(LedgerArgs),
+    /// Fund balances per donor (the same as `fundledger funds`)
+    Funds(FundsArgs),
+}
+
+/// How `report trial-balance` and `report general-ledger` break the books down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LedgerBy {
+    /// One block per fund (`donor:` tag); each fund's trial balance nets to zero
+    Donor,
+}
+
+/// `fundledger report trial-balance` and `report general-ledger`
+#[derive(Debug, Args)]
+pub struct LedgerArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// One block per fund
+    #[arg(long, value_enum, value_name = "donor")]
+    pub by: Option<LedgerBy>,
+    /// Write an XLSX workbook here (atomically) instead of printing
+    #[arg(short, long, value_name = "OUT.xlsx")]
+    pub output: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 /// `fundledger report donor`
@@ -161,6 +241,31 @@ pub struct CheckArgs {
     /// Show at most this many problems in full (0: all)
     #[arg(long, default_value_t = 50, value_name = "N")]
     pub max_errors: usize,
+    /// Also report anomalies for an auditor: a voucher or a payment charged twice or to
+    /// two donors, spending outside eligibility, beyond a ceiling or a line's budget,
+    /// no voucher, a missing source, cash above a limit, weekend dates (exit 1 when any)
+    #[arg(long)]
+    pub audit: bool,
+    /// With --audit: cash payments above this amount (books' currency) are anomalies
+    /// [default: `[audit] cash_limit` in project.toml]
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount_arg, requires = "audit")]
+    pub cash_limit: Option<rust_decimal::Decimal>,
+    /// With --audit: write the anomaly report as an XLSX workbook (atomically)
+    #[arg(short, long, value_name = "OUT.xlsx", requires = "audit")]
+    pub output: Option<PathBuf>,
+}
+
+fn parse_amount_arg(s: &str) -> Result<rust_decimal::Decimal, String> {
+    let cleaned: String = s
+        .chars()
+        .filter(|c| !matches!(c, '_' | ',' | ' '))
+        .collect();
+    match rust_decimal::Decimal::from_str_exact(&cleaned) {
+        Ok(d) if d.is_sign_positive() && !d.is_zero() => Ok(d),
+        _ => Err(format!(
+            "expected a positive amount such as 1500000, not {s:?}"
+        )),
+    }
 }
 
 /// Output of `check`.
@@ -222,6 +327,10 @@ pub struct BalanceArgs {
 pub struct RegisterArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
+    /// Show where each posting came from: the spreadsheet cell of an imported row
+    /// (its `source:` tag), else its place in the journal (`file:line`)
+    #[arg(long)]
+    pub source: bool,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
@@ -300,6 +409,72 @@ pub struct PrintArgs {
     /// Write to this file (atomically) instead of standard output
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// Formats of `fundledger export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// hledger journal (the canonical journal, includes flattened)
+    Hledger,
+    /// ledger journal (the same canonical journal)
+    Ledger,
+    /// beancount v3 file
+    Beancount,
+    /// one row per posting with every dimension
+    Csv,
+    /// the posting table as a JSON array of objects
+    Json,
+    /// the posting table as Parquet (Decimal amounts); -o FILE.parquet, or -o DIR/ for
+    /// DIR/project=CODE/year=YYYY/postings.parquet
+    Parquet,
+    /// IATI Activity Standard 2.03 XML (needs [iati] in project.toml)
+    Iati,
+}
+
+/// `fundledger export`
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Write here (atomically) instead of standard output; required for parquet
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// First date included (YYYY-MM-DD)
+    #[arg(long, value_parser = parse_date_arg, value_name = "DATE")]
+    pub from: Option<NaiveDate>,
+    /// Last date included (YYYY-MM-DD)
+    #[arg(long, value_parser = parse_date_arg, value_name = "DATE")]
+    pub to: Option<NaiveDate>,
+    /// Only this fund: journals keep the transactions with a posting of it, tables its postings
+    #[arg(long, value_name = "ID")]
+    pub donor: Option<String>,
+}
+
+/// What `consolidate` totals by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConsolidateBy {
+    Donor,
+    Country,
+    Category,
+}
+
+/// `fundledger consolidate`
+#[derive(Debug, Args)]
+pub struct ConsolidateArgs {
+    /// Ledger directories, Parquet exports, or directories holding either (searched recursively)
+    #[arg(required = true, value_name = "DIR")]
+    pub inputs: Vec<PathBuf>,
+    /// Total by donor, recipient country, or budget-line category (with --scheme)
+    #[arg(long, value_enum)]
+    pub by: ConsolidateBy,
+    /// The donor scheme of --by category (eu, undg, netherlands, glo-act, …)
+    #[arg(long, value_name = "NAME")]
+    pub scheme: Option<String>,
+    /// Write an XLSX workbook here (atomically)
+    #[arg(short, long, value_name = "OUT.xlsx")]
+    pub output: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 fn parse_date_arg(s: &str) -> Result<NaiveDate, String> {

@@ -33,7 +33,10 @@ pub fn journal(data: &[u8]) {
     let _ = balance(
         &j,
         &BalanceSpec {
-            by: vec![crate::model::Dimension::Donor, crate::model::Dimension::Line],
+            by: vec![
+                crate::model::Dimension::Donor,
+                crate::model::Dimension::Line,
+            ],
             ..BalanceSpec::default()
         },
     );

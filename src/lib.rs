@@ -19,6 +19,7 @@ pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod diag;
+pub mod export;
 pub mod finalize;
 pub mod fsio;
 #[doc(hidden)]
@@ -51,8 +52,11 @@ pub fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Psc(a) => cmd::psc::run(cli, a),
         Command::Funds(a) => cmd::funds::run(cli, a),
         Command::Report(r) => cmd::report::run(cli, r),
+        Command::Reconcile(a) => cmd::reconcile::run(cli, a),
         Command::Seal(a) => cmd::seal::run(cli, a),
         Command::Verify(a) => cmd::seal::verify(cli, a),
         Command::Init(a) => cmd::init::run(cli, a),
+        Command::Export(a) => cmd::export::run(cli, a),
+        Command::Consolidate(a) => cmd::consolidate::run(cli, a),
     }
 }

@@ -31,7 +31,7 @@ fn insert(t: &mut Totals, account: &str, amount: Option<(String, Decimal)>) {
     }
 }
 
-fn ours(args: &[&str]) -> Totals {
+pub(crate) fn ours(args: &[&str]) -> Totals {
     // Global options first, then the command, then its own options.
     let split = args
         .iter()
@@ -52,7 +52,7 @@ fn ours(args: &[&str]) -> Totals {
     t
 }
 
-fn hledger(journal: &Path, query: &[&str]) -> Totals {
+pub(crate) fn hledger(journal: &Path, query: &[&str]) -> Totals {
     let out = Command::new("hledger")
         .args(["-f", s(journal), "bal", "--flat", "-O", "csv"])
         .args(query)
@@ -77,7 +77,7 @@ fn hledger(journal: &Path, query: &[&str]) -> Totals {
     t
 }
 
-fn ledger(journal: &Path, query: &[&str]) -> Totals {
+pub(crate) fn ledger(journal: &Path, query: &[&str]) -> Totals {
     let out = Command::new("ledger")
         .args(["-f", s(journal), "bal", "--flat", "--no-total"])
         .args(["--balance-format", "%(account)\t%(scrub(display_total))\n"])

@@ -10,15 +10,23 @@
 //! - `hostile`: hostile input within bounded time, interrupted writes (init).
 //! - `audit`: sealed periods: seal, tamper, verify, reopen, crash safety.
 //! - `reports`: donor workbooks tie out, stay well-formed, match golden statements.
+//! - `export`: exports read back by hledger, ledger, beancount, polars, xmllint; consolidation.
+//! - `ledger`: trial balance and general ledger (table, CSV, JSON, XLSX), `register --source`.
+//! - `reconcile`: bank reconciliation, every matching rule, `--mark` all or nothing.
+//! - `anomalies`: `check --audit` on the sample and on its clean copy.
 
 mod support;
 
+mod anomalies;
 mod audit;
 mod budget;
 mod cli;
 mod compat;
 mod errors;
+mod export;
 mod hostile;
 mod import;
+mod ledger;
 mod props;
+mod reconcile;
 mod reports;

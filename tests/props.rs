@@ -343,7 +343,9 @@ fn exercise(text: &str) {
 #[test]
 fn fuzz_regressions_stay_fixed() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz-regressions");
-    let Ok(targets) = std::fs::read_dir(&root) else { return };
+    let Ok(targets) = std::fs::read_dir(&root) else {
+        return;
+    };
     for target in targets.flatten() {
         let name = target.file_name().to_string_lossy().into_owned();
         for case in std::fs::read_dir(target.path()).unwrap().flatten() {

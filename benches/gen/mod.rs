@@ -776,7 +776,12 @@ pub fn write_project(out: &mut impl Write, n: usize, seed: u64, spent: &[i64]) -
             "shares = {{ EU = {eu}, NL = {nl}, DE = {de}, UNODC = {unodc} }}"
         )?;
         // Each donor format's category, from the line's heading (1.x → 1 …).
-        let heading: usize = ex.line.split('.').next().and_then(|h| h.parse().ok()).unwrap_or(1);
+        let heading: usize = ex
+            .line
+            .split('.')
+            .next()
+            .and_then(|h| h.parse().ok())
+            .unwrap_or(1);
         let pick = |n: usize| (heading - 1) % n + 1;
         writeln!(
             out,
@@ -790,7 +795,11 @@ pub fn write_project(out: &mut impl Write, n: usize, seed: u64, spent: &[i64]) -
     }
     // One agreement per donor, so budgets and donor reports run at scale.
     for (d, template) in DONORS.iter().zip(["glo-act", "eu", "netherlands", "undg"]) {
-        let ceiling = if d.currency == "EUR" { "\"1000000000.00\"" } else { "1000000000000" };
+        let ceiling = if d.currency == "EUR" {
+            "\"1000000000.00\""
+        } else {
+            "1000000000000"
+        };
         writeln!(
             out,
             "[[agreements]]\nreference = \"BENCH-{}\"\ndonor = \"{}\"\ncurrency = \"{}\"\nceiling = {ceiling}\nstart = 2015-01-01\nend = 2018-12-31\ntemplate = \"{template}\"\nflexibility = {{ percent = \"25\", level = \"heading\" }}\n",
@@ -798,4 +807,38 @@ pub fn write_project(out: &mut impl Write, n: usize, seed: u64, spent: &[i64]) -
         )?;
     }
     Ok(())
+}
+
+/// The eight countries of the West African Monetary Union (all keep XOF books), cycled
+/// over a portfolio's projects.
+pub const UEMOA_COUNTRIES: [&str; 8] = ["ML", "SN", "BF", "NE", "CI", "TG", "BJ", "GW"];
+
+/// Writes `count` small ledgers under `dir` (`project-000`, `project-001`, …), each of
+/// `n` transactions with its own seed (`seed + i`), project code `PORTFOLIO-000`… and
+/// recipient country (cycling over [`UEMOA_COUNTRIES`]): the many ledgers of an
+/// organisation, for `fundledger consolidate`. Returns the ledger directories.
+pub fn write_portfolio(
+    dir: &Path,
+    count: usize,
+    n: usize,
+    seed: u64,
+) -> io::Result<Vec<std::path::PathBuf>> {
+    let mut dirs = Vec::with_capacity(count);
+    for i in 0..count {
+        let ledger = dir.join(format!("project-{i:03}"));
+        write_ledger_dir(&ledger, n, seed.wrapping_add(i as u64), false)?;
+        let path = ledger.join("project.toml");
+        let text = fs::read_to_string(&path)?;
+        let text = text.replacen(
+            &format!("code = \"BENCH-{n}\"\n"),
+            &format!(
+                "code = \"PORTFOLIO-{i:03}\"\ncountry = \"{}\"\n",
+                UEMOA_COUNTRIES[i % UEMOA_COUNTRIES.len()]
+            ),
+            1,
+        );
+        fs::write(&path, text)?;
+        dirs.push(ledger);
+    }
+    Ok(dirs)
 }

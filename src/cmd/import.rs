@@ -65,6 +65,19 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> anyhow::Result<Outcome> {
             .into());
         }
     };
+    // The file is read whole for its digest: refuse a huge one before that.
+    let limits = Limits::default();
+    if let Ok(meta) = std::fs::metadata(&args.spreadsheet)
+        && meta.len() > limits.max_file_bytes
+    {
+        return Err(UsageError(format!(
+            "{} is too large to import: {} MiB, above the limit of {} MiB",
+            args.spreadsheet.display(),
+            meta.len() >> 20,
+            limits.max_file_bytes >> 20
+        ))
+        .into());
+    }
     let archived = archive::prepare(&args.spreadsheet)
         .map_err(|e| UsageError(format!("cannot read {}: {e}", args.spreadsheet.display())))?;
 
@@ -79,13 +92,14 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> anyhow::Result<Outcome> {
     };
     let mut books = {
         let _t = crate::timing::stage("open books");
-        Books::open(&Source::Ledger(dir.clone()), &LoadOptions::default())?
+        Books::open(&Source::Ledger(dir.clone()), &LoadOptions::from_env())?
     };
     let existing = {
         let _t = crate::timing::stage("check books");
         validate::existing(&books)
     };
-    let mut err = io::stderr().lock();
+    // Not locked: the reading thread may print too (timings), and must not wait on us.
+    let mut err = io::stderr();
     let Some(project) = books
         .project
         .clone()
@@ -132,7 +146,7 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> anyhow::Result<Outcome> {
         sheet: args.sheet.as_deref(),
         source: archived.relative.clone(),
         keep_rejected: args.rejects.is_some(),
-        limits: Limits::default(),
+        limits,
         journal_has_decimal_mark: declares_decimal_mark(&journal_path),
         progress: &progress,
     };
@@ -173,7 +187,6 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> anyhow::Result<Outcome> {
                     .max(u64::from(planning.header.is_none())),
                 plural(usize::try_from(planning.counts.rejected).unwrap_or(2))
             )?;
-            drop(err);
             print_summary(
                 cli,
                 args,
@@ -214,7 +227,6 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> anyhow::Result<Outcome> {
         }
     }
     drop(books);
-    drop(err);
     let outcome = if planning.counts.rejected > 0 {
         Outcome::Problems
     } else {
@@ -293,14 +305,22 @@ fn check_arguments(args: &ImportArgs) -> Result<(), UsageError> {
 }
 
 /// True when the journal has a `decimal-mark` directive (else the import adds one).
+/// Read line by line, stopping at the directive (normally on the first lines).
 fn declares_decimal_mark(journal: &Path) -> bool {
-    let Ok(bytes) = std::fs::read(journal) else {
+    use std::io::BufRead;
+    let Ok(file) = std::fs::File::open(journal) else {
         return false;
     };
-    memchr::memmem::find_iter(&bytes, b"decimal-mark").any(|at| {
-        let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
-        bytes[line_start..at].iter().all(u8::is_ascii_whitespace)
-    })
+    let mut reader = io::BufReader::new(file);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => return false,
+            Ok(_) if line.trim_ascii_start().starts_with(b"decimal-mark") => return true,
+            Ok(_) => {}
+        }
+    }
 }
 
 enum Written {

@@ -1,13 +1,18 @@
 //! Glue, one file per command: arguments → library calls → rendering.
 
+pub mod audit;
 pub mod balance;
 pub mod budget;
 pub mod check;
+pub mod consolidate;
+pub mod export;
 pub mod funds;
 pub mod import;
 pub mod init;
+pub mod ledger;
 pub mod print;
 pub mod psc;
+pub mod reconcile;
 pub mod register;
 pub mod report;
 pub mod seal;

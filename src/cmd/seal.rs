@@ -27,7 +27,7 @@ fn ledger_dir(cli: &Cli) -> Result<std::path::PathBuf, UsageError> {
 pub fn run(cli: &Cli, args: &SealArgs) -> anyhow::Result<Outcome> {
     let dir = ledger_dir(cli)?;
     let _lock = LedgerLock::acquire(&dir)?;
-    let books = Books::open(&Source::Ledger(dir.clone()), &LoadOptions::default())?;
+    let books = Books::open(&Source::Ledger(dir.clone()), &LoadOptions::from_env())?;
     let mut err = io::stderr().lock();
     if args.reopen {
         let reason = args.reason.clone().unwrap_or_default();
@@ -96,7 +96,7 @@ pub fn run(cli: &Cli, args: &SealArgs) -> anyhow::Result<Outcome> {
 /// Unreadable books or output failure.
 pub fn verify(cli: &Cli, args: &VerifyArgs) -> anyhow::Result<Outcome> {
     let dir = ledger_dir(cli)?;
-    let books = Books::open(&Source::Ledger(dir), &LoadOptions::default())?;
+    let books = Books::open(&Source::Ledger(dir), &LoadOptions::from_env())?;
     let latest = books.seals.seals.iter().map(|s| s.through).max();
     let all = latest
         .map(|d| entries(&books.journal, d))

@@ -27,9 +27,8 @@ pub mod row;
 pub mod validate;
 
 use std::path::Path;
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{SyncSender, sync_channel};
 
-use rayon::prelude::*;
 use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -124,6 +123,11 @@ pub enum PlanError {
 
 /// Reads the sheet and checks every row against `project`, `journal` and `rules`.
 ///
+/// Threads work as a pipeline over bounded channels: one reads the sheet, this one
+/// checks rows in order (header, kinds, fields, keys, duplicates) and prints the accepted
+/// rows as journal text. With three cores or more, printing gets a thread of its own; on
+/// two, a third busy thread would only take time from the reader, the slowest stage.
+///
 /// # Errors
 /// When the file cannot be read as a spreadsheet, or the rules do not fit the project.
 /// Problems in rows are in the returned [`Planning`].
@@ -134,36 +138,19 @@ pub fn plan(
     file: FileId,
     request: &Request<'_>,
 ) -> Result<Planning, PlanError> {
-    let cx = Context::new(project, journal, rules, file).map_err(PlanError::Rules)?;
-    let mut engine = Engine {
-        commodity: cx.commodity.clone(),
-        precision: cx.precision,
-        cx,
-        request,
-        header: None,
-        undeclared_tags: Vec::new(),
-        claimed: None,
-        header_failed: false,
-        top: Vec::new(),
-        rows_seen: 0,
-        last_row: None,
-        occurrences: FxHashMap::default(),
-        existing: key::existing_keys(journal),
-        pending: Vec::new(),
-        text: Text::default(),
-        counts: Counts::default(),
-        rejected: Vec::new(),
-        errors: Vec::new(),
-        warnings: Vec::new(),
-        shares: Shares::default(),
-    };
-    engine.undeclared_tags = [key::SOURCE_TAG, key::KEY_TAG, "payee"]
+    let mut cx = Context::new(project, journal, rules, file).map_err(PlanError::Rules)?;
+    let existing = key::existing_keys(journal);
+    let undeclared_tags: Vec<&'static str> = [key::SOURCE_TAG, key::KEY_TAG, "payee"]
         .into_iter()
         .filter(|t| !journal.directives.tags.iter().any(|d| d.name == *t))
         .collect();
     let sheet_wanted = request.sheet.or(rules.sheet.as_deref());
     let (path, limits, csv) = (request.path, request.limits, rules.csv);
-    let summary = std::thread::scope(|scope| {
+    let failed = |path: &Path| SheetError::Damaged {
+        path: path.display().to_string(),
+        why: "a thread of the import failed".into(),
+    };
+    std::thread::scope(|scope| {
         let (sender, receiver) = sync_channel::<Message>(16);
         let reader = scope.spawn(move || {
             let mut forward = Forward {
@@ -174,36 +161,111 @@ pub fn plan(
             forward.flush();
             summary
         });
-        for message in receiver {
-            match message {
-                Message::Start {
-                    sheet,
-                    claimed,
-                    is_1904,
-                    merged,
-                } => engine.start(sheet, claimed, is_1904, merged),
-                Message::Rows(rows) => {
-                    let last = rows.last().map(|r| r.index);
-                    let go_on = engine.rows(rows);
-                    if let Some(last) = last {
-                        (request.progress)(last, engine.claimed);
-                    }
-                    if !go_on {
-                        break;
-                    }
+        // The sheet's name, date system and merged cells come before its rows.
+        let claimed = match receiver.recv() {
+            Ok(Message::Start {
+                sheet,
+                claimed,
+                is_1904,
+                merged,
+            }) => {
+                cx.sheet = sheet;
+                cx.is_1904 = is_1904;
+                cx.merged = merged;
+                claimed
+            }
+            _ => None,
+        };
+        let cx = &cx;
+        let source = request.source.as_str();
+        let mut text = Text::default();
+        // About 330 bytes of journal per row: reserving spares copying a growing text.
+        // Pages never written cost nothing, so a sheet claiming more rows than it has
+        // costs nothing either (capped at 1 GiB).
+        if let Some(rows) = claimed {
+            let bytes = usize::try_from(rows)
+                .unwrap_or(usize::MAX)
+                .saturating_mul(360);
+            text.reserve(bytes.min(1 << 30));
+        }
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let (printer, printing) = if cores >= 3 {
+            let (to_printer, printed) = sync_channel::<Print>(4);
+            let handle = scope.spawn(move || {
+                for message in printed {
+                    print(cx, source, message, &mut text);
                 }
+                text
+            });
+            (Printer::Thread(to_printer), Some(handle))
+        } else {
+            (Printer::Inline(text), None)
+        };
+        let mut engine = Engine {
+            cx,
+            request,
+            printer,
+            commodity: cx.commodity.clone(),
+            precision: cx.precision,
+            header: None,
+            undeclared_tags,
+            claimed,
+            header_failed: false,
+            top: Vec::new(),
+            rows_seen: 0,
+            last_row: None,
+            occurrences: FxHashMap::default(),
+            existing,
+            pending: Vec::new(),
+            counts: Counts::default(),
+            rejected: Vec::new(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            shares: Shares::default(),
+        };
+        for message in receiver {
+            let Message::Rows(rows) = message else {
+                continue;
+            };
+            let last = rows.last().map(|r| r.index);
+            let go_on = engine.rows(rows);
+            if let Some(last) = last {
+                (request.progress)(last, engine.claimed);
+            }
+            if !go_on {
+                break;
             }
         }
-        reader.join().unwrap_or_else(|_| {
-            Err(SheetError::Damaged {
-                path: request.path.display().to_string(),
-                why: "the reading thread failed".into(),
-            })
-        })
-    });
-    let summary = summary?;
-    engine.cx.sheet = summary.name;
-    Ok(engine.finish())
+        let summary = reader.join().unwrap_or_else(|_| Err(failed(path)))?;
+        let (mut planning, inline) = engine.finish();
+        planning.text = match (inline, printing) {
+            (Some(text), _) => text,
+            (None, Some(handle)) => handle.join().map_err(|_| failed(path))?,
+            (None, None) => Text::default(),
+        };
+        planning.sheet = summary.name;
+        Ok(planning)
+    })
+}
+
+/// Work for the printer.
+enum Print {
+    /// The declarations the journal lacks: `decimal-mark .`, and these tags.
+    Declarations(bool, Vec<&'static str>),
+    Rows(Vec<Planned>),
+}
+
+/// Where accepted rows are printed: on a thread of its own, or as they come.
+enum Printer {
+    Thread(SyncSender<Print>),
+    Inline(Text),
+}
+
+fn print(cx: &Context<'_>, source: &str, message: Print, text: &mut Text) {
+    match message {
+        Print::Declarations(decimal_mark, tags) => text.declare(decimal_mark, &tags),
+        Print::Rows(rows) => render::render(cx, &rows, source, text),
+    }
 }
 
 const BATCH: usize = 2048;
@@ -250,9 +312,10 @@ impl RowVisitor for Forward {
     }
 }
 
-struct Engine<'a, 'r> {
-    cx: Context<'a>,
+struct Engine<'c, 'p, 'r> {
+    cx: &'c Context<'p>,
     request: &'r Request<'r>,
+    printer: Printer,
     commodity: String,
     precision: u32,
     header: Option<Header>,
@@ -266,7 +329,6 @@ struct Engine<'a, 'r> {
     occurrences: FxHashMap<u128, u32>,
     existing: FxHashSet<u128>,
     pending: Vec<Planned>,
-    text: Text,
     counts: Counts,
     rejected: Vec<RejectedRow>,
     errors: Vec<Diagnostic>,
@@ -274,27 +336,8 @@ struct Engine<'a, 'r> {
     shares: Shares,
 }
 
-impl Engine<'_, '_> {
-    fn start(&mut self, sheet: String, claimed: Option<u32>, is_1904: bool, merged: Vec<Region>) {
-        self.cx.sheet = sheet;
-        self.cx.is_1904 = is_1904;
-        self.cx.merged = merged;
-        self.claimed = claimed;
-        // About 330 bytes of journal per row: reserving up front spares copying a
-        // growing text. Pages never written cost nothing, so a sheet claiming more rows
-        // than it has costs nothing either (capped at 1 GiB).
-        if let Some(rows) = claimed {
-            let bytes = usize::try_from(rows)
-                .unwrap_or(usize::MAX)
-                .saturating_mul(360);
-            self.text.reserve(bytes.min(1 << 30));
-        }
-    }
-
-    /// Handles a batch of rows; false to stop reading.
-    ///
-    /// Rows are read and checked in parallel (each on its own); keys, deduplication and
-    /// counts then go in row order, and the accepted rows are printed in parallel chunks.
+impl Engine<'_, '_, '_> {
+    /// Handles a batch of rows, in order; false to stop reading.
     fn rows(&mut self, batch: Vec<Row>) -> bool {
         let mut batch = batch.into_iter();
         while self.header.is_none() {
@@ -308,25 +351,17 @@ impl Engine<'_, '_> {
         let Some(header) = self.header.take() else {
             return true;
         };
-        let data: Vec<Row> = batch.filter(|r| r.index > header.row).collect();
-        let cx = &self.cx;
-        let read: Vec<(Row, Kind, Option<row::RowRead>)> = data
-            .into_par_iter()
-            .map(|r| {
-                let kind = row::classify(cx, &header, &r);
-                let read = (kind == Kind::Data).then(|| row::read_row(cx, &header, &r));
-                (r, kind, read)
-            })
-            .collect();
-        for (r, kind, read) in read {
+        for r in batch.filter(|r| r.index > header.row) {
             self.rows_seen += 1;
             self.last_row = Some(r.index);
-            match (kind, read) {
-                (Kind::RepeatedHeader, _) => self.counts.repeated_headers += 1,
-                (Kind::Totals, _) => self.counts.totals += 1,
-                (Kind::Note, _) => self.counts.notes += 1,
-                (Kind::Data, Some(read)) => self.data_row(r, read),
-                (Kind::Data, None) => {}
+            match row::classify(self.cx, &header, &r) {
+                Kind::RepeatedHeader => self.counts.repeated_headers += 1,
+                Kind::Totals => self.counts.totals += 1,
+                Kind::Note => self.counts.notes += 1,
+                Kind::Data => {
+                    let read = row::read_row(self.cx, &header, &r);
+                    self.data_row(r, read);
+                }
             }
         }
         self.header = Some(header);
@@ -342,14 +377,16 @@ impl Engine<'_, '_> {
                 // Declarations the appended text needs go first: the decimal mark, and
                 // the tags it will write (payee only when the sheet has that column).
                 let payee = h.col(crate::read::rules::Field::Payee).is_some();
-                let tags: Vec<&str> = self
+                let tags: Vec<&'static str> = self
                     .undeclared_tags
                     .iter()
                     .copied()
                     .filter(|t| payee || *t != "payee")
                     .collect();
-                self.text
-                    .declare(!self.request.journal_has_decimal_mark, &tags);
+                self.print(Print::Declarations(
+                    !self.request.journal_has_decimal_mark,
+                    tags,
+                ));
                 self.header = Some(h);
                 self.top.clear();
             }
@@ -463,29 +500,29 @@ impl Engine<'_, '_> {
             self.shares.sum += *amount;
         }
         self.pending.push(Planned { draft, key });
-        if self.pending.len() >= 4 * BATCH {
+        if self.pending.len() >= BATCH {
             self.render_pending();
         }
     }
 
     fn render_pending(&mut self) {
-        let (cx, source) = (&self.cx, &self.request.source);
-        let parts: Vec<Text> = self
-            .pending
-            .par_chunks(512)
-            .map(|chunk| {
-                let mut t = Text::default();
-                render::render(cx, chunk, source, &mut t);
-                t
-            })
-            .collect();
-        for part in parts {
-            self.text.append(part);
+        if !self.pending.is_empty() {
+            let rows = std::mem::replace(&mut self.pending, Vec::with_capacity(BATCH));
+            self.print(Print::Rows(rows));
         }
-        self.pending.clear();
     }
 
-    fn finish(mut self) -> Planning {
+    fn print(&mut self, message: Print) {
+        match &mut self.printer {
+            Printer::Thread(sender) => {
+                let _ = sender.send(message);
+            }
+            Printer::Inline(text) => print(self.cx, &self.request.source, message, text),
+        }
+    }
+
+    /// The planning, and the text when it was printed here.
+    fn finish(mut self) -> (Planning, Option<Text>) {
         if self.header.is_none() {
             self.fail_header();
         }
@@ -494,10 +531,10 @@ impl Engine<'_, '_> {
             self.counts.read = u64::from(last - h.row);
             self.counts.blank = self.counts.read.saturating_sub(self.rows_seen);
         }
-        Planning {
+        let planning = Planning {
             sheet: self.cx.sheet.clone(),
             header: self.header,
-            text: self.text,
+            text: Text::default(),
             counts: self.counts,
             rejected: self.rejected,
             errors: self.errors,
@@ -505,6 +542,11 @@ impl Engine<'_, '_> {
             shares: self.shares,
             commodity: self.commodity,
             precision: self.precision,
-        }
+        };
+        let text = match self.printer {
+            Printer::Inline(text) => Some(text),
+            Printer::Thread(_) => None,
+        };
+        (planning, text)
     }
 }

@@ -162,6 +162,30 @@ pub fn read_row(cx: &Context<'_>, header: &Header, row: &Row) -> RowRead {
     }
 }
 
+/// The amount of a row as an import reads it (an expense positive; a refund, or a
+/// receipt on a bank statement, negative), after checking the row's cells for error
+/// values. `reconcile` reads bank statements with it.
+///
+/// # Errors
+/// The problems found, each located at its cell.
+pub fn read_amount(
+    cx: &Context<'_>,
+    header: &Header,
+    row: &Row,
+) -> Result<Decimal, Vec<Diagnostic>> {
+    let mut r = Reader {
+        header,
+        row,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    r.check_cells(cx);
+    match r.amount(cx) {
+        Some(a) if r.errors.is_empty() => Ok(a),
+        _ => Err(r.errors),
+    }
+}
+
 struct Reader<'h> {
     header: &'h Header,
     row: &'h Row,

@@ -30,6 +30,23 @@ pub struct Project {
     pub activities: Vec<Activity>,
     pub lines: Vec<BudgetLine>,
     pub agreements: Vec<Agreement>,
+    /// Recipient country, ISO 3166-1 alpha-2 (`ML`): IATI's recipient-country and
+    /// `consolidate --by country`.
+    pub country: Option<String>,
+    /// How the project is published to IATI (`[iati]` in project.toml), when it is.
+    pub iati: Option<Iati>,
+    /// What `check --audit` is told (`[audit]` in project.toml).
+    pub audit: AuditSettings,
+}
+
+/// The `[audit]` table: settings of the anomaly report (`check --audit`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AuditSettings {
+    /// Cash payments above this amount (functional currency) are anomalies.
+    pub cash_limit: Option<Decimal>,
+    /// Cash accounts (each with its sub-accounts); empty: accounts named `cash`,
+    /// `caisse` or `espèces`.
+    pub cash_accounts: Vec<String>,
 }
 
 /// A commodity's declared precision (decimals), e.g. XOF 0, EUR 2.
@@ -222,4 +239,43 @@ impl Project {
     pub fn activity(&self, code: &str) -> Option<&Activity> {
         self.activities.iter().find(|a| a.code == code)
     }
+}
+
+/// An organisation as IATI names it: identifier, type and names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IatiOrg {
+    /// IATI organisation identifier (`XM-DAC-41128`), when it has one.
+    pub reference: Option<String>,
+    /// OrganisationType code (`10` government, `40` multilateral, …), when known.
+    pub org_type: Option<String>,
+    /// Names; `None` when the organisation is a donor named by the project's `[[donors]]`.
+    pub name_fr: Option<String>,
+    pub name_en: Option<String>,
+}
+
+/// A sector the activity works in, with its share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IatiSector {
+    /// SectorVocabulary code: `1` DAC 5-digit, `2` DAC 3-digit (CRS), …
+    pub vocabulary: String,
+    pub code: String,
+    /// Percent of the activity; the sectors of one vocabulary sum to 100.
+    pub percentage: Decimal,
+}
+
+/// The `[iati]` table: what an IATI 2.03 activity file needs beyond the books.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Iati {
+    /// The activity identifier: reporting org's ref, a hyphen, the activity's own id.
+    pub identifier: String,
+    pub reporting_org: IatiOrg,
+    /// The implementing organisation (participating-org role 4); the reporting org when absent.
+    pub implementing_org: Option<IatiOrg>,
+    /// ActivityStatus code, 1–6 (default 2, implementation).
+    pub status: u8,
+    pub description_fr: Option<String>,
+    pub description_en: Option<String>,
+    pub sectors: Vec<IatiSector>,
+    /// Donor id → its identifier and type as a funding participating-org.
+    pub donors: BTreeMap<String, IatiOrg>,
 }

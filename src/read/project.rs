@@ -23,6 +23,9 @@ use crate::model::project::{
 use crate::read::template;
 use crate::source::{FileId, Location, SourceMap, TextPos, line_col};
 
+mod audit;
+mod iati;
+
 /// Reads and validates the project file at `path`.
 ///
 /// # Errors
@@ -116,6 +119,10 @@ struct RawFile {
     lines: Vec<Spanned<RawLine>>,
     #[serde(default)]
     agreements: Vec<Spanned<RawAgreement>>,
+    /// IATI publication details (`read/project/iati.rs`).
+    iati: Option<iati::RawIati>,
+    /// What `check --audit` needs (`read/project/audit.rs`).
+    audit: Option<audit::RawAudit>,
 }
 
 #[derive(Deserialize)]
@@ -130,6 +137,7 @@ struct RawProject {
     end: Spanned<DateValue>,
     budget: Option<Spanned<MoneyValue>>,
     journal: Option<String>,
+    country: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -450,6 +458,11 @@ impl Validator<'_> {
             }
         }
         let agreements = self.agreements(&raw.agreements, &donors, &lines, &precision_of);
+        let country = self.country(p.country.as_ref());
+        let iati = raw.iati.as_ref().map(|i| self.iati(i, &donors));
+        let audit = raw.audit.as_ref().map_or_else(Default::default, |a| {
+            self.audit(a, &currency, precision_of(&currency))
+        });
         if !self.diags.is_empty() {
             return Err(self.diags);
         }
@@ -468,6 +481,9 @@ impl Validator<'_> {
             activities,
             lines,
             agreements,
+            country,
+            iati,
+            audit,
         })
     }
 

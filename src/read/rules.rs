@@ -197,11 +197,33 @@ const DEFAULT_TOTALS: [&str; 8] = [
 
 const DEFAULT_DATES: [&str; 3] = ["dd/mm/yyyy", "yyyy-mm-dd", "d mmm yyyy"];
 
+/// What a rules file is read for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// `import`: rows become transactions, so the budget line column is required.
+    Import,
+    /// `reconcile`: a bank statement's lines are matched to the books; only the date
+    /// and an amount column are required.
+    Statement,
+}
+
 /// Reads and validates the rules file at `path`, registered as `file`.
 ///
 /// # Errors
 /// Every problem found, each located in the file; or one when it cannot be read.
 pub fn read_rules(path: &Path, file: FileId) -> Result<Rules, Vec<Diagnostic>> {
+    read_rules_for(path, file, Purpose::Import)
+}
+
+/// [`read_rules`] for `purpose`.
+///
+/// # Errors
+/// Every problem found, each located in the file; or one when it cannot be read.
+pub fn read_rules_for(
+    path: &Path,
+    file: FileId,
+    purpose: Purpose,
+) -> Result<Rules, Vec<Diagnostic>> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         vec![Diagnostic::error(
             Code::Import,
@@ -209,7 +231,7 @@ pub fn read_rules(path: &Path, file: FileId) -> Result<Rules, Vec<Diagnostic>> {
             format!("cannot read the rules file: {e}"),
         )]
     })?;
-    parse_rules(&text, path, file)
+    parse_rules_for(&text, path, file, purpose)
 }
 
 /// Parses and validates rules `text`.
@@ -217,6 +239,19 @@ pub fn read_rules(path: &Path, file: FileId) -> Result<Rules, Vec<Diagnostic>> {
 /// # Errors
 /// Every problem found.
 pub fn parse_rules(text: &str, path: &Path, file: FileId) -> Result<Rules, Vec<Diagnostic>> {
+    parse_rules_for(text, path, file, Purpose::Import)
+}
+
+/// [`parse_rules`] for `purpose`.
+///
+/// # Errors
+/// Every problem found.
+pub fn parse_rules_for(
+    text: &str,
+    path: &Path,
+    file: FileId,
+    purpose: Purpose,
+) -> Result<Rules, Vec<Diagnostic>> {
     let raw: RawRules = toml::from_str(text).map_err(|e| {
         let at = e.span().map_or(Location::File(file), |s| {
             Location::Text(span_pos(text, file, s))
@@ -229,6 +264,7 @@ pub fn parse_rules(text: &str, path: &Path, file: FileId) -> Result<Rules, Vec<D
     let mut v = Validator {
         text,
         file,
+        purpose,
         diags: Vec::new(),
     };
     let rules = v.validate(raw, path);
@@ -390,6 +426,7 @@ struct RawCsv {
 struct Validator<'a> {
     text: &'a str,
     file: FileId,
+    purpose: Purpose,
     diags: Vec<Diagnostic>,
 }
 
@@ -437,7 +474,11 @@ impl Validator<'_> {
             columns.push((field, names));
         }
         let has = |f: Field| columns.iter().any(|(x, _)| *x == f);
-        for required in [Field::Date, Field::Line] {
+        let required: &[Field] = match self.purpose {
+            Purpose::Import => &[Field::Date, Field::Line],
+            Purpose::Statement => &[Field::Date],
+        };
+        for &required in required {
             if !has(required) {
                 self.error(
                     columns_span.clone(),

@@ -29,15 +29,41 @@ francs, ties broken by the order of the line's shares.
 
 The generator asserts its own invariants before writing anything (see
 ``check_all``) and prints a short summary on stdout.
+
+Planted for the auditor's toolkit (``fundledger check --audit`` and ``reconcile``):
+besides the budget flags (line 3.2 over budget, Germany's January charges before its
+eligibility period, the EU beyond its ceiling) and the Sunday DSA payment of the
+workshop, ``build_audit_plantings`` adds a water bill entered twice under one voucher, a
+television programme charged a second time to the Government alone (double funding,
+under a Treasury voucher), a purchase without a voucher number and a cash payment above
+the ``[audit] cash_limit``; ``build_deposit_in_transit`` a cash deposit the bank credits
+after the year end. ``mali_statement.py`` writes the bank's statement for the year
+(``sources/releve-bdm-2017.xlsx``) with every kind of reconciling item.
+
+``python3 mali_sample.py --clean DIR`` writes instead, to DIR, the same books without
+any of these anomalies (no plantings, the DSA paid on the Friday, line 3.2's budget
+raised from line 6.3's, Germany's eligibility from January, the EU ceiling at 25,000
+EUR, no imported rows): the clean copy on which ``check --audit`` must find nothing
+(tests/data/audit/clean-sample/).
 """
 import os
 import random
+import sys
+import tomllib
 from datetime import date, timedelta
 from fractions import Fraction
 
 SEED = 2017
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT_DIR = os.path.join(ROOT, "ledgers", "mali-ctip-2017")
+TEMPLATES = os.path.join(ROOT, "templates", "import")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True
+import mali_workbooks  # noqa: E402
+import mali_statement  # noqa: E402
+
+# Set by `--clean DIR`: the books without the audit plantings (see the docstring).
+CLEAN = False
 
 # --------------------------------------------------------------------------
 # Project, commodities, donors, activities
@@ -55,6 +81,27 @@ PROJECT = {
     "start": date(2017, 1, 1),
     "end": date(2017, 12, 31),
     "journal": "books.journal",
+    "country": "ML",
+}
+
+# How the project is published to IATI (`fundledger export --format iati`). UNODC's
+# publisher id follows the XM-DAC rule from its CRS channel code 41128 (see
+# shared/domain.md 6); the donors' ids are those of the IATI code lists.
+IATI = {
+    "identifier": "XM-DAC-41128-MLI-CTIP-2017",
+    "status": 3,
+    "reporting_org": ("XM-DAC-41128", "40",
+                      "Office des Nations Unies contre la drogue et le crime (ONUDC)",
+                      "United Nations Office on Drugs and Crime (UNODC)"),
+    "implementing_org": (None, "10",
+                         "Comité national de coordination de la lutte contre la traite des "
+                         "personnes et les pratiques assimilées (CNLTP)",
+                         "National Committee against Trafficking in Persons and Related "
+                         "Practices (CNLTP)"),
+    "sectors": [("1", "15130", 60), ("1", "15160", 40)],
+    "donors": [("EU", "XI-IATI-EC_DEVCO", "40"), ("DE", "XM-DAC-5-7", "10"),
+               ("NL", "XM-DAC-7", "10"), ("UNODC", "XM-DAC-41128", "40"),
+               ("GOV", None, "10")],
 }
 
 COMMODITIES = [  # code, precision, name
@@ -283,6 +330,10 @@ AGREEMENTS = [
      "tranches": [], "psc": None, "flexibility": None},
 ]
 PSC_DATE = date(2017, 12, 31)
+
+# What `check --audit` is told (`[audit]` in project.toml): the workshop's per diem
+# days (1,400,000 XOF) are paid in cash within the limit.
+AUDIT = {"cash_limit": 1_500_000, "cash_accounts": ["assets:cash"]}
 LINE = {l[0]: {"name_fr": l[1], "name_en": l[2], "amount": l[3],
                "shares": list(l[4].items()), "activities": l[5]} for l in LINES}
 OVERSPENT_LINE = "3.2"
@@ -555,6 +606,9 @@ class Txn:
         self.code = None
         self.seq = seq
         self.cash_kind = None       # "auto" for cash payments covered by monthly withdrawals
+        self.fixed_code = None      # a voucher from another series (no number taken)
+        self.code_of = None         # the transaction whose voucher this one repeats
+        self.no_code = False        # booked without a voucher number
 
 
 def precision(commodity):
@@ -634,24 +688,27 @@ def add(txn):
 
 
 def expense(d, desc, items, source="bank", comment=None, elide=False, kind=None,
-            cash_kind="auto", posting_comment=None):
+            cash_kind="auto", posting_comment=None, donor=None):
     """Payment of one or more (account, line, amount, activity) items, each split
-    over its line's shares; one source posting per donor.  ``comment`` goes under
-    the transaction header, ``posting_comment`` under the first posting."""
-    SPLIT_ITEMS.extend(items)
+    over its line's shares (or charged wholly to ``donor``); one source posting per
+    donor.  ``comment`` goes under the transaction header, ``posting_comment`` under
+    the first posting."""
+    if donor is None:
+        SPLIT_ITEMS.extend(items)
     postings = []
     per_donor = {}
     for acct, line, amount, activity in items:
-        for donor, part in split_by_shares(amount, LINE[line]["shares"]).items():
+        shares = LINE[line]["shares"] if donor is None else [(donor, 100)]
+        for fund, part in split_by_shares(amount, shares).items():
             if part == 0:
                 continue
-            tags = [("donor", donor), ("line", line)]
+            tags = [("donor", fund), ("line", line)]
             if activity:
                 tags.append(("activity", activity))
             postings.append(Posting(ACCOUNTS[acct], part, tags=tags))
-            per_donor[donor] = per_donor.get(donor, 0) + part
-    for donor, total in per_donor.items():
-        postings.append(Posting(ACCOUNTS[source], -total, tags=[("donor", donor)]))
+            per_donor[fund] = per_donor.get(fund, 0) + part
+    for fund, total in per_donor.items():
+        postings.append(Posting(ACCOUNTS[source], -total, tags=[("donor", fund)]))
     if elide:
         assert len(per_donor) == 1, desc
         postings[-1].elide = True
@@ -832,8 +889,54 @@ def build_year():
     for d, desc, items, source, comment in ONE_OFFS:
         expense(d, desc, items, source=source, posting_comment=comment)
 
+    if not CLEAN:
+        build_audit_plantings()
     build_workshop_cash()
     build_monthly_withdrawals()
+    build_deposit_in_transit()
+
+
+def find_txn(desc):
+    found = [t for t in TXNS if t.desc == desc]
+    assert len(found) == 1, (desc, len(found))
+    return found[0]
+
+
+def build_audit_plantings():
+    """Anomalies `fundledger check --audit` must find (see the module docstring)."""
+    # 1. The May water bill entered again three days later under the same voucher.
+    bill = find_txn("Facture SOMAGEP eau - mai 2017")
+    amount = sum(p.qty for p in bill.postings if p.account.startswith("expenses:"))
+    dup = expense(workday(bill.date + timedelta(days=3)), bill.desc,
+                  [("eau-elec", "5.2", amount, None)], source="cash")
+    dup.code_of = bill
+    # 2. Double funding: the ORTM programme, split over EU, UNODC and GOV, charged a
+    # second time to the Government alone under a Treasury voucher. The bank pays it
+    # once: the second payment stays outstanding on the reconciliation.
+    tv = find_txn("Émission télévisée ORTM sur la traite des personnes")
+    amount = sum(p.qty for p in tv.postings if p.account.startswith("expenses:"))
+    again = expense(tv.date, tv.desc, [("annonces", "6.3", amount, "A4")], donor="GOV")
+    again.fixed_code = "OP-TRESOR-2017-0412"
+    # 3. A purchase with no voucher number.
+    expense(date(2017, 8, 22), "Achat de timbres fiscaux et d'enveloppes pour le courrier officiel",
+            [("fournitures", "4.2", 35_000, None)], source="cash").no_code = True
+    # 4. A cash payment above the project's limit (the last cash voucher of the year).
+    expense(date(2017, 12, 26),
+            "Prise en charge d'urgence de 9 victimes rapatriées (hébergement, repas, soins) - "
+            "paiement en espèces",
+            [("divers", "6.4", 1_850_000, "A6")], source="cash", donor="GOV")
+
+
+def build_deposit_in_transit():
+    """The Government's cash left at the year end, paid into the bank on 29 December
+    and credited by the bank in January: a deposit in transit at 31 December."""
+    cash = sum(resolved_qty(t, p) for t in TXNS for p in t.postings
+               if p.account == ACCOUNTS["cash"] and p.tag("donor", t) == "GOV")
+    amount = cash // 10_000 * 10_000
+    assert amount > 0, cash
+    transfer(date(2017, 12, 29),
+             "Versement en banque du reliquat de caisse - clôture de l'exercice 2017",
+             {"GOV": amount}, to_cash=False, prio=PRIO_DEPOSIT)
 
 
 def build_workshop_cash():
@@ -921,8 +1024,17 @@ def order_and_number():
     ordered = sorted(TXNS, key=lambda t: (t.date, t.prio, t.seq))
     counters = {}
     for t in ordered:
+        if t.fixed_code or t.code_of or t.no_code:
+            continue
         counters[t.kind] = counters.get(t.kind, 0) + 1
         t.code = "%s-2017-%04d" % (t.kind, counters[t.kind])
+    for t in ordered:
+        if t.fixed_code:
+            t.code = t.fixed_code
+        elif t.code_of:
+            t.code = t.code_of.code
+        elif t.no_code:
+            t.code = ""
     return build_assertions(ordered)
 
 
@@ -1030,13 +1142,14 @@ def check_all(ordered):
     # budget vs actual
     line_spent = {c: sum(v for (l, _), v in spent.items() if l == c) for c in LINE}
     over = [c for c in LINE if line_spent[c] > LINE[c]["amount"]]
-    need(over == [OVERSPENT_LINE], "overspent lines %s" % over)
+    need(over == ([] if CLEAN else [OVERSPENT_LINE]), "overspent lines %s" % over)
     for (line, donor), v in spent.items():   # each fund within its share of each line
         share = Fraction(LINE[line]["amount"] * dict(LINE[line]["shares"])[donor], 100)
         need(v <= share or line == OVERSPENT_LINE,
              "donor %s above its share of line %s" % (donor, line))
     ratio = Fraction(line_spent[OVERSPENT_LINE], LINE[OVERSPENT_LINE]["amount"])
-    need(Fraction(110, 100) <= ratio <= Fraction(120, 100), "overspend ratio %s" % float(ratio))
+    need(CLEAN or Fraction(110, 100) <= ratio <= Fraction(120, 100),
+         "overspend ratio %s" % float(ratio))
     # direct budget only: the PSC line is funded by the agreements' indirect-cost allowance
     donor_budget = {d: sum(Fraction(l["amount"] * dict(l["shares"]).get(d, 0), 100)
                            for c, l in LINE.items() if c != PSC_LINE) for d in DONOR_IDS}
@@ -1088,7 +1201,10 @@ AMOUNT_WIDTH = 16
 
 
 def render_txn(t):
-    lines = ["%s %s (%s) %s" % (t.date.isoformat(), t.status, t.code, t.desc)]
+    if t.code:
+        lines = ["%s %s (%s) %s" % (t.date.isoformat(), t.status, t.code, t.desc)]
+    else:
+        lines = ["%s %s %s" % (t.date.isoformat(), t.status, t.desc)]
     # hoist tags shared by every posting to the transaction (inherited by postings)
     hoisted = []
     if t.kind != "ASSERT":
@@ -1193,6 +1309,7 @@ def render_project(total_budget):
     w("end = %s\n" % PROJECT["end"].isoformat())
     w("budget = %d\n" % total_budget)
     w("journal = %s\n" % toml_str(PROJECT["journal"]))
+    w("country = %s\n" % toml_str(PROJECT["country"]))
     for code, prec, name in COMMODITIES:
         w("\n[commodities.%s]\nprecision = %d\nname = %s\n" % (code, prec, toml_str(name)))
     for did, nfr, nen, cur, _ in DONORS:
@@ -1233,6 +1350,19 @@ def render_project(total_budget):
         if a["flexibility"]:
             pct, level = a["flexibility"]
             w("flexibility = { percent = %s, level = %s }\n" % (toml_str(pct), toml_str(level)))
+    w("\n[audit]\ncash_limit = %d\ncash_accounts = [%s]\n"
+      % (AUDIT["cash_limit"], ", ".join(toml_str(a) for a in AUDIT["cash_accounts"])))
+    w("\n[iati]\nidentifier = %s\nstatus = %d\n" % (toml_str(IATI["identifier"]), IATI["status"]))
+    for key in ("reporting_org", "implementing_org"):
+        ref, typ, nfr, nen = IATI[key]
+        fields = ([("ref", ref)] if ref else []) + [("type", typ), ("name_fr", nfr), ("name_en", nen)]
+        w("%s = { %s }\n" % (key, ", ".join("%s = %s" % (k, toml_str(v)) for k, v in fields)))
+    w("sectors = [\n%s]\n" % "".join(
+        "    { vocabulary = %s, code = %s, percentage = %d },\n" % (toml_str(v), toml_str(c), p)
+        for v, c, p in IATI["sectors"]))
+    for did, ref, typ in IATI["donors"]:
+        fields = ([("ref", ref)] if ref else []) + [("type", typ)]
+        w("\n[iati.donors.%s]\n%s" % (did, "".join("%s = %s\n" % (k, toml_str(v)) for k, v in fields)))
     return "".join(o)
 
 
@@ -1244,15 +1374,127 @@ def write(path, text):
         f.write(text)
 
 
+# --------------------------------------------------------------------------
+# Transactions that arrive by `fundledger import` (see mali_workbooks.py)
+# --------------------------------------------------------------------------
+
+def payment_accounts(t):
+    return {p.account for p in t.postings if not p.account.startswith("expenses:")}
+
+
+def is_workshop_bank_payment(t):
+    """The Bamako workshop's bank payments (one budget line each), except the booth
+    hire, which the workshop ledger books on 3.5 but on another account."""
+    exp = [p for p in t.postings if p.account.startswith("expenses:")]
+    return (t.kind == "PV" and bool(exp) and all(p.tag("activity", t) == "A1" for p in exp)
+            and payment_accounts(t) == {ACCOUNTS["bank"]}
+            and t.desc != "Location cabines et casques d'interprétation")
+
+
+def is_on_december_statement(t):
+    """December's cleared bank payments, as annotated on the bank statement."""
+    exp = [p for p in t.postings if p.account.startswith("expenses:")]
+    return (t.kind == "PV" and t.date.month == 12 and t.status == "*" and bool(exp)
+            and t.comment is None and all(p.comment is None for p in t.postings)
+            and payment_accounts(t) == {ACCOUNTS["bank"]})
+
+
+def plan_imports(ordered):
+    """Picks the transactions the sample spreadsheets carry, writes nothing yet.
+
+    Returns (journal order without them, the importer's text for them, the files to
+    write under sources/). They leave the date-ordered part of the journal for its end,
+    in the order of the spreadsheets' rows, as `fundledger import` appends them; the
+    bank's month-end assertions from the first imported date on are dropped, since ledger
+    checks assertions in file order and would not see the appended payments."""
+    with open(os.path.join(TEMPLATES, "depenses-fr.toml"), "rb") as f:
+        fr_rules = tomllib.load(f)
+    with open(os.path.join(TEMPLATES, "releve-bancaire-fr.toml"), "rb") as f:
+        bank_rules = tomllib.load(f)
+    workshop = [t for t in ordered if t.kind != "ASSERT" and is_workshop_bank_payment(t)]
+    december = [t for t in ordered if t.kind != "ASSERT" and is_on_december_statement(t)]
+    assert len(workshop) == 9 and len(december) == 9, (len(workshop), len(december))
+    for t in workshop + december:
+        for p in t.postings:
+            p.comment = None  # a spreadsheet row carries no posting comment
+        assert t.comment is None and not t.tags, t.desc
+    opening = sum(resolved_qty(t, p) for t in ordered if t.kind != "ASSERT"
+                  and t.date <= date(2017, 11, 30) for p in t.postings
+                  if p.account == ACCOUNTS["bank"])
+    files = []
+    # The first import declares the tags it writes (`ledger --pedantic` wants them).
+    text = ["\ntag source\ntag import-key\n"]
+    for name, (data, sheet, placed) in (
+            ("depenses-atelier-2017.xlsx", mali_workbooks.workbook_depenses(workshop, fr_rules)),
+            ("releve-bdm-2017-12.xlsx",
+             mali_workbooks.workbook_releve(december, opening, bank_rules))):
+        files.append((name, data))
+        files.append(("%s.xlsx" % mali_workbooks.digest16(data), data))
+        text.append(mali_workbooks.imported_text(data, sheet, placed))
+    imported = set(map(id, workshop + december))
+    first = min(t.date for t in workshop + december)
+    kept = [t for t in ordered if id(t) not in imported
+            and not (t.kind == "ASSERT" and t.postings[0].account == ACCOUNTS["bank"]
+                     and t.date >= first)]
+    return kept, "".join(text), files
+
+
+def write_bytes(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def apply_clean():
+    """The clean copy: no budget flag either (see the module docstring)."""
+    global CLEAN, LINES, WORKSHOP_CASH
+    CLEAN = True
+    # Catering gets the budget it spent, taken from the awareness campaigns.
+    amounts = {OVERSPENT_LINE: 3_500_000, "6.3": 19_000_000}
+    LINES = [(c, fr, en, amounts.get(c, amt), sh, acts) for c, fr, en, amt, sh, acts in LINES]
+    for c, amt in amounts.items():
+        LINE[c]["amount"] = amt
+    for a in AGREEMENTS:
+        if a["donor"] == "DE":
+            a["start"] = date(2017, 1, 1)
+        if a["donor"] == "EU":
+            a["ceiling"] = "25000.00"
+    WORKSHOP_CASH = [(date(2017, 10, 27) if d == date(2017, 10, 29) else d, desc, items, c)
+                     for d, desc, items, c in WORKSHOP_CASH]
+
+
 def main():
+    out_dir = OUT_DIR
+    if sys.argv[1:2] == ["--clean"]:
+        if len(sys.argv) != 3:
+            raise SystemExit("usage: mali_sample.py [--clean DIR]")
+        out_dir = os.path.abspath(sys.argv[2])
+        apply_clean()
     build_year()
     build_psc()
     check_split_order_independent()
     ordered = order_and_number()
     s = check_all(ordered)
-    write(os.path.join(OUT_DIR, "project.toml"), render_project(s["total_budget"]))
-    write(os.path.join(OUT_DIR, "books.journal"), render_books(ordered))
-    write(os.path.join(OUT_DIR, "prices.journal"), render_prices())
+    write(os.path.join(out_dir, "project.toml"), render_project(s["total_budget"]))
+    write(os.path.join(out_dir, "prices.journal"), render_prices())
+    if CLEAN:
+        write(os.path.join(out_dir, "books.journal"), render_books(ordered))
+    else:
+        kept, imported_text, files = plan_imports(ordered)
+        write(os.path.join(out_dir, "books.journal"), render_books(kept) + imported_text)
+        files.append(("releve-bdm-2017.xlsx",
+                      mali_statement.workbook(ordered, ACCOUNTS["bank"], resolved_qty)))
+        sources = os.path.join(out_dir, "sources")
+        for name, data in files:
+            write_bytes(os.path.join(sources, name), data)
+        # Archived copies of earlier versions of the workbooks (named by their digest)
+        # would only confuse: sources/ holds what this run wrote.
+        written = {name for name, _ in files}
+        for name in os.listdir(sources):
+            stem = name[:-len(".xlsx")] if name.endswith(".xlsx") else ""
+            if (len(stem) == 16 and all(c in "0123456789abcdef" for c in stem)
+                    and name not in written):
+                os.remove(os.path.join(sources, name))
 
     n_post = sum(len(t.postings) for t in ordered if t.kind != "ASSERT")
     print("budget total %s XOF, %d lines" % ("{:,}".format(s["total_budget"]), len(LINES)))
