@@ -8,6 +8,7 @@
 //! - `errors`: the catalogue of bad inputs in `tests/data/bad/`.
 //! - `budget`: agreements, budget vs actual, PSC and fund balances.
 //! - `hostile`: hostile input within bounded time, interrupted writes (init).
+//! - `injection`: no writer lets imported or journal text become a spreadsheet formula.
 //! - `audit`: sealed periods: seal, tamper, verify, reopen, crash safety.
 //! - `reports`: donor workbooks tie out, stay well-formed, match golden statements.
 //! - `export`: exports read back by hledger, ledger, beancount, polars, xmllint; consolidation.
@@ -26,6 +27,7 @@ mod errors;
 mod export;
 mod hostile;
 mod import;
+mod injection;
 mod ledger;
 mod props;
 mod reconcile;

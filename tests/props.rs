@@ -353,6 +353,8 @@ fn fuzz_regressions_stay_fixed() {
             match name.as_str() {
                 "journal" => fundledger::fuzzing::journal(&data),
                 "project" => fundledger::fuzzing::project(&data),
+                "rules" => fundledger::fuzzing::rules(&data),
+                "spreadsheet" => fundledger::fuzzing::spreadsheet(&data),
                 other => panic!("no fuzz target {other} for {}", case.path().display()),
             }
         }
@@ -381,5 +383,35 @@ proptest! {
             t.splice(i..(i + 1).min(t.len()), insert.bytes());
         }
         exercise(&String::from_utf8_lossy(&t));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Arbitrary bytes as a workbook or CSV never make the import path panic.
+    #[test]
+    fn arbitrary_spreadsheets_never_panic(kind in 0u8..4, bytes in prop::collection::vec(any::<u8>(), 0..4096)) {
+        let mut data = vec![kind];
+        data.extend(bytes);
+        fundledger::fuzzing::spreadsheet(&data);
+    }
+
+    /// Nor do random edits of a real workbook (a zip of XML parts).
+    #[test]
+    fn mutated_workbooks_never_panic(edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..16)) {
+        let mut data = vec![0u8];
+        data.extend(std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ledgers/mali-ctip-2017/sources/depenses-atelier-2017.xlsx")).unwrap());
+        for (at, byte) in edits {
+            let i = 1 + at.index(data.len() - 1);
+            data[i] = byte;
+        }
+        fundledger::fuzzing::spreadsheet(&data);
+    }
+
+    /// Arbitrary text as an import rules file never panics.
+    #[test]
+    fn arbitrary_rules_never_panic(text in "\\PC{0,400}") {
+        fundledger::fuzzing::rules(text.as_bytes());
     }
 }

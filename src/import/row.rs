@@ -103,6 +103,9 @@ pub fn classify(cx: &Context<'_>, header: &Header, row: &Row) -> Kind {
     if any_key { Kind::Data } else { Kind::Note }
 }
 
+/// Excel's own limit on a cell's text; longer text is damaged or hostile input.
+const MAX_CELL_CHARS: usize = 32_767;
+
 /// Reads and checks a data row.
 pub fn read_row(cx: &Context<'_>, header: &Header, row: &Row) -> RowRead {
     let mut r = Reader {
@@ -244,6 +247,19 @@ impl Reader<'_> {
                         col,
                         format!("formula ={f} in {} has no saved result: expected {} ({})", a1(self.row.index, col), expected(field), self.column_name(field)),
                         Some("open the file in Excel or LibreOffice and save it, so the results of formulas are stored".into()),
+                    );
+                }
+                Some(Value::Text(t)) if t.chars().count() > MAX_CELL_CHARS => {
+                    let n = t.chars().count();
+                    self.error(
+                        cx,
+                        col,
+                        format!(
+                            "cell {} holds {n} characters: a spreadsheet cell holds at most {MAX_CELL_CHARS} ({})",
+                            a1(self.row.index, col),
+                            self.column_name(field)
+                        ),
+                        Some("the file is damaged or was not made by a spreadsheet program".into()),
                     );
                 }
                 _ => {}

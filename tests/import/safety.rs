@@ -506,3 +506,91 @@ fn ods_and_xls_read_like_xlsx() {
         assert!(journal(dir.path()).contains(&format!(".{ext}#Dépenses!A4")));
     }
 }
+
+#[test]
+fn four_imports_of_different_files_at_once_each_land_exactly_once() {
+    let dir = sample_copy();
+    let files: Vec<_> = ["C", "D", "E", "F"]
+        .iter()
+        .map(|v| {
+            let f = dir.path().join(format!("{v}.xlsx"));
+            workshop(&f, v, 25);
+            (v.to_string(), f)
+        })
+        .collect();
+    let children: Vec<_> = files
+        .iter()
+        .map(|(_, f)| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("fundledger"))
+                .args([
+                    "-L",
+                    s(dir.path()),
+                    "import",
+                    s(f),
+                    "--rules",
+                    s(&fr_rules()),
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let j = journal(dir.path());
+    for (v, _) in &files {
+        for i in 0..25 {
+            assert_eq!(j.matches(&format!("({v}-{i})")).count(), 1, "{v}-{i}");
+        }
+    }
+    assert_check_passes(dir.path());
+}
+
+#[test]
+fn an_import_into_a_sealed_period_is_refused_and_after_it_accepted() {
+    let dir = sample_copy();
+    let file = dir.path().join("nov.xlsx");
+    workshop(&file, "S", 5); // dated 2017-11-01 … 2017-11-05
+    let before = journal(dir.path());
+    let (code, _, err) =
+        crate::support::run(&["-L", s(dir.path()), "seal", "--through", "2017-11-30"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = import(dir.path(), &file, &fr_rules(), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("error[sealed]") && err.contains("sealed through 2017-11-30"),
+        "{err}"
+    );
+    assert!(
+        err.contains("nov.xlsx#"),
+        "the refusal points at the rows: {err}"
+    );
+    assert_eq!(journal(dir.path()), before, "nothing written");
+    // Reopened and sealed only through October, the same rows are accepted.
+    let (code, _, err) = crate::support::run(&[
+        "-L",
+        s(dir.path()),
+        "seal",
+        "--reopen",
+        "--through",
+        "2017-11-30",
+        "--reason",
+        "test",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) =
+        crate::support::run(&["-L", s(dir.path()), "seal", "--through", "2017-10-31"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = import(dir.path(), &file, &fr_rules(), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(journal(dir.path()).matches("(S-").count(), 5);
+    let (code, _, err) = crate::support::run(&["-L", s(dir.path()), "verify"]);
+    assert_eq!(code, 0, "{err}");
+}

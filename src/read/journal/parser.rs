@@ -214,6 +214,8 @@ impl<'s> Parser<'s> {
     fn run(&mut self) {
         while let Some(line) = self.next() {
             if self.too_long(line) {
+                // A transaction's postings go with its header: one error, not one per line.
+                self.skip_indented();
                 continue;
             }
             let text = line.text;
