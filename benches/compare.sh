@@ -26,7 +26,9 @@
 #
 # What is timed, for each size F = DATA/<size>/books.journal:
 #   fundledger -f F check | fundledger -f F balance | fundledger -f F balance --by donor,line
-#   hledger -f F bal      | ledger -f F bal         | tackler --input.file DATA/<size>/books.txn --reports balance
+#   fundledger -L D check | budget | report donor EU -o X.xlsx | report all -o DIR  (D = DATA/<size>)
+#   hledger -f F bal      | ledger -f F bal         | tackler --config C --input.file DATA/<size>/books.txn --reports balance
+#   (C: tackler's default configuration, made with `tackler new` in a scratch directory)
 # Wall time: median of the timed runs (hyperfine --runs N --export-json when
 # installed, else a loop over /usr/bin/time). Peak RSS: one extra run under
 # /usr/bin/time -v, which also warms the page cache. A missing tool is skipped with a
@@ -234,6 +236,13 @@ for size in $SIZES; do
     measure "$size" fundledger "fundledger -f F balance" "$RUNS" "$FUNDLEDGER" -f "$F" balance
     measure "$size" fundledger "fundledger -f F balance --by donor,line" "$RUNS" \
         "$FUNDLEDGER" -f "$F" balance --by donor,line
+    # The ledger directory's own reports (fundledger only: the peers have no budgets).
+    measure "$size" fundledger "fundledger -L D check (project rules)" "$RUNS" "$FUNDLEDGER" -L "$dir" check
+    measure "$size" fundledger "fundledger -L D budget" "$RUNS" "$FUNDLEDGER" -L "$dir" budget
+    measure "$size" fundledger "fundledger -L D report donor EU (XLSX)" "$RUNS" \
+        "$FUNDLEDGER" -L "$dir" report donor EU --from 2015-01-01 --to 2018-12-31 -o "$WORK/eu.xlsx"
+    measure "$size" fundledger "fundledger -L D report all (4 donors, XLSX)" "$RUNS" \
+        "$FUNDLEDGER" -L "$dir" report all --from 2015-01-01 --to 2018-12-31 -o "$WORK/all"
 
     peers=$PEERS
     if ((n >= 1000000)); then
@@ -258,8 +267,12 @@ for size in $SIZES; do
             ledger) measure "$size" ledger "ledger -f F bal" "$peer_runs" ledger -f "$F" bal ;;
             tackler)
                 if [[ -f $dir/books.txn ]]; then
+                    # tackler needs a configuration: its own default one (`tackler new`).
+                    if [[ ! -f $WORK/tackler/conf/tackler.toml ]]; then
+                        (cd "$WORK" && tackler new tackler >/dev/null)
+                    fi
                     measure "$size" tackler "tackler --input.file books.txn --reports balance" "$peer_runs" \
-                        tackler --input.file "$dir/books.txn" --reports balance
+                        tackler --config "$WORK/tackler/conf/tackler.toml" --input.file "$dir/books.txn" --reports balance
                 else
                     log "$size  tackler: no $dir/books.txn (delete $dir to regenerate with --tackler), skipped"
                 fi
