@@ -10,14 +10,8 @@ use super::consolidate::{By, Total};
 use crate::model::money::iso_precision;
 use crate::render::amount::{group, plain};
 use crate::render::table::{Align, Table};
-use crate::render::{Format as OutFormat, Lang, spreadsheet_safe};
+use crate::render::{Format as OutFormat, Lang, l, spreadsheet_safe};
 
-fn l(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Fr => fr,
-        Lang::En => en,
-    }
-}
 
 /// The heading of the key column.
 pub fn key_label(by: &By, lang: Lang) -> String {

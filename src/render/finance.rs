@@ -8,19 +8,12 @@ use serde_json::json;
 
 use super::amount::{group, plain};
 use super::table::{Align, Table};
-use super::{Format, Lang, spreadsheet_safe};
+use super::{Format, Lang, l, spreadsheet_safe};
 use crate::model::money::iso_precision;
 use crate::report::budget::{BudgetReport, BudgetRow, Flag, Note, RowKind};
 use crate::report::donor::{Amounts, DonorReport, StatementRow};
 use crate::report::funds::FundRow;
 use crate::report::psc::PscComputation;
-
-fn l(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Fr => fr,
-        Lang::En => en,
-    }
-}
 
 fn decimals(currency: &str) -> Option<u32> {
     Some(iso_precision(currency).unwrap_or(2))

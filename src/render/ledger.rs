@@ -11,12 +11,8 @@ use super::amount::{group, plain};
 use super::labels;
 use super::output::PrecisionOf;
 use super::table::{Align, Table};
-use super::{Format, Lang, spreadsheet_safe};
+use super::{Format, Lang, l, spreadsheet_safe};
 use crate::report::ledger::{Fund, GeneralLedger, Sums, TrialBalance, TrialTotal};
-
-fn l(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {
-    super::sheet::l(lang, fr, en)
-}
 
 /// The name shown for a fund (`(aucun)` for postings without one).
 pub fn fund_name(fund: &Fund, lang: Lang) -> String {

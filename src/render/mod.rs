@@ -34,6 +34,14 @@ pub enum Lang {
     En,
 }
 
+/// The label in `lang`: `l(lang, "Solde", "Balance")`.
+pub fn l<'a>(lang: Lang, fr: &'a str, en: &'a str) -> &'a str {
+    match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
+    }
+}
+
 /// Makes text safe to open in a spreadsheet: text starting with `=`, `+`, `-`, `@`, a
 /// tab or a carriage return could run as a formula, so it gets a leading `'`.
 pub fn spreadsheet_safe(text: &str) -> std::borrow::Cow<'_, str> {

@@ -14,13 +14,7 @@ use rust_xlsxwriter::{
 use super::Lang;
 use crate::source::column_letters;
 
-/// The label in `lang`.
-pub fn l(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Fr => fr,
-        Lang::En => en,
-    }
-}
+pub use super::l;
 
 /// The formats of a workbook.
 #[derive(Debug, Clone)]

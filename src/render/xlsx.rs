@@ -9,20 +9,13 @@ use rust_xlsxwriter::{
     Workbook, Worksheet, XlsxError,
 };
 
-use super::Lang;
 use super::finance::flag_meaning;
+use super::sheet::{cell, excel_date, formula, print_setup, text_with};
+use super::{Lang, l};
 use crate::model::money::iso_precision;
 use crate::read::template::{Grouping, HeaderField};
 use crate::report::budget::Flag;
 use crate::report::donor::{Amounts, DonorReport, StatementRow};
-use crate::source::column_letters;
-
-fn l(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Fr => fr,
-        Lang::En => en,
-    }
-}
 
 /// The formats of the workbook.
 struct Styles {
@@ -88,35 +81,7 @@ impl Styles {
 
 /// Writes user text as text: anything a spreadsheet could run as a formula is quoted.
 fn text(ws: &mut Worksheet, row: u32, col: u16, value: &str, s: &Styles) -> Result<(), XlsxError> {
-    let format = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        &s.quoted
-    } else {
-        &s.text
-    };
-    ws.write_string_with_format(row, col, value, format)?;
-    Ok(())
-}
-
-fn cell(row: u32, col: u16) -> String {
-    format!("{}{}", column_letters(u32::from(col)), row + 1)
-}
-
-/// A formula with its cached value.
-fn formula(
-    ws: &mut Worksheet,
-    row: u32,
-    col: u16,
-    expr: &str,
-    value: Decimal,
-    f: &Format,
-) -> Result<(), XlsxError> {
-    ws.write_formula_with_format(
-        row,
-        col,
-        Formula::new(expr).set_result(value.normalize().to_string()),
-        f,
-    )?;
-    Ok(())
+    text_with(ws, row, col, value, &s.text)
 }
 
 fn ratio(part: Decimal, whole: Decimal) -> Option<Decimal> {
@@ -142,25 +107,8 @@ fn pct_formula(
     Ok(())
 }
 
-fn print_setup(ws: &mut Worksheet, header_row: u32, title: &str) -> Result<(), XlsxError> {
-    ws.set_landscape();
-    ws.set_paper_size(9); // A4
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(header_row, header_row)?;
-    ws.set_header(format!("&L{}", title.replace('&', "&&")));
-    ws.set_footer("&LFundledger&RPage &P / &N");
-    Ok(())
-}
-
 fn flags_text(flags: &[Flag]) -> String {
     flags.iter().map(|f| f.code()).collect::<Vec<_>>().join(" ")
-}
-
-fn name<'a>(lang: Lang, fr: &'a str, en: &'a str) -> &'a str {
-    match lang {
-        Lang::Fr => fr,
-        Lang::En => en,
-    }
 }
 
 /// The workbook as bytes, ready to be written atomically.
@@ -170,7 +118,7 @@ fn name<'a>(lang: Lang, fr: &'a str, en: &'a str) -> &'a str {
 pub fn donor_workbook(r: &DonorReport, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let s = Styles::new(&r.currency, &r.functional);
-    let title = name(lang, &r.template.title_fr, &r.template.title_en).to_string();
+    let title = l(lang, &r.template.title_fr, &r.template.title_en).to_string();
     let mut props = DocProperties::new()
         .set_title(&title)
         .set_subject(format!(
@@ -233,7 +181,7 @@ fn header_block(
                 .map_or(String::new(), |a| a.reference.clone()),
             HeaderField::Donor => format!(
                 "{} ({})",
-                name(
+                l(
                     lang,
                     &r.donor.name_fr,
                     r.donor.name_en.as_deref().unwrap_or(&r.donor.name_fr)
@@ -244,7 +192,7 @@ fn header_block(
             HeaderField::Project => format!(
                 "{} — {}",
                 r.project.code,
-                name(
+                l(
                     lang,
                     &r.project.name_fr,
                     r.project.name_en.as_deref().unwrap_or(&r.project.name_fr)
@@ -267,7 +215,7 @@ fn header_block(
                 None => r.currency.clone(),
             },
         };
-        ws.write_string_with_format(row, 0, name(lang, &h.label_fr, &h.label_en), &s.bold)?;
+        ws.write_string_with_format(row, 0, l(lang, &h.label_fr, &h.label_en), &s.bold)?;
         let v = value.as_str();
         if v.starts_with(['=', '+', '-', '@']) {
             ws.write_string_with_format(row, 2, v, &Format::new().set_quote_prefix())?;
@@ -365,7 +313,7 @@ fn statement(
                 .subtotal
                 .as_ref()
                 .map_or(l(lang, "Sous-total", "Subtotal"), |x| {
-                    name(lang, &x.name_fr, &x.name_en)
+                    l(lang, &x.name_fr, &x.name_en)
                 });
             sum_row(ws, row, label, first, last, (approved, period, to_date), s)?;
             row += 1;
@@ -380,7 +328,7 @@ fn statement(
                     .total
                     .as_ref()
                     .map_or(l(lang, "Total", "Total"), |x| {
-                        name(lang, &x.name_fr, &x.name_en)
+                        l(lang, &x.name_fr, &x.name_en)
                     });
                 text(ws, row, 0, "", s)?;
                 ws.write_string_with_format(row, 1, label, &s.total_text)?;
@@ -484,7 +432,7 @@ fn statement(
         Grouping::Activity => {
             for sr in &r.rows {
                 text(ws, row, 0, &sr.code, s)?;
-                text(ws, row, 1, name(lang, &sr.name_fr, &sr.name_en), s)?;
+                text(ws, row, 1, l(lang, &sr.name_fr, &sr.name_en), s)?;
                 ws.write_with_format(row, 2, sr.approved.donor, &s.money_donor)?;
                 ws.write_with_format(row, 3, sr.period.donor, &s.money_donor)?;
                 formula(
@@ -555,7 +503,7 @@ fn statement_row(
     total: bool,
 ) -> Result<(), XlsxError> {
     text(ws, row, 0, &sr.code, s)?;
-    text(ws, row, 1, name(lang, &sr.name_fr, &sr.name_en), s)?;
+    text(ws, row, 1, l(lang, &sr.name_fr, &sr.name_en), s)?;
     ws.write_with_format(row, 2, sr.approved.donor, s.money(true, total))?;
     ws.write_with_format(row, 3, sr.period.donor, s.money(true, total))?;
     ws.write_with_format(row, 4, sr.to_date.donor, s.money(true, total))?;
@@ -737,12 +685,12 @@ fn budget_lines(
     let mut row = 1;
     for line in &r.lines {
         text(ws, row, 0, &line.line, s)?;
-        text(ws, row, 1, name(lang, &line.name_fr, &line.name_en), s)?;
+        text(ws, row, 1, l(lang, &line.name_fr, &line.name_en), s)?;
         let category = line.category.as_deref().map_or(String::new(), |c| {
             let label = r
                 .template
                 .category_names(c)
-                .map_or("", |(fr, en)| name(lang, fr, en));
+                .map_or("", |(fr, en)| l(lang, fr, en));
             format!("{c} {label}")
         });
         ws.write_string_with_format(row, 2, &category, &s.wrap)?;
@@ -907,15 +855,6 @@ fn transactions(
         wb.set_zip_compression_level(1);
     }
     Ok(())
-}
-
-fn excel_date(d: chrono::NaiveDate) -> Result<ExcelDateTime, XlsxError> {
-    use chrono::Datelike;
-    ExcelDateTime::from_ymd(
-        u16::try_from(d.year()).unwrap_or(1900),
-        d.month() as u8,
-        d.day() as u8,
-    )
 }
 
 fn receipts(wb: &mut Workbook, r: &DonorReport, lang: Lang, s: &Styles) -> Result<(), XlsxError> {
