@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --locked --quiet
-fl=target/debug/fundledger
+fl="${CARGO_TARGET_DIR:-target}/debug/fundledger"
 L=ledgers/mali-ctip-2017
 "$fl" -L "$L" import "$L/sources/depenses-atelier-2017.xlsx" --rules templates/import/depenses-fr.toml
 "$fl" -L "$L" import "$L/sources/releve-bdm-2017-12.xlsx" --rules templates/import/releve-bancaire-fr.toml
