@@ -12,7 +12,6 @@ use crate::render::amount::{group, plain};
 use crate::render::table::{Align, Table};
 use crate::render::{Format as OutFormat, Lang, l, spreadsheet_safe};
 
-
 /// The heading of the key column.
 pub fn key_label(by: &By, lang: Lang) -> String {
     match by {
