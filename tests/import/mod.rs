@@ -12,6 +12,7 @@
 //! - `safety`: crash points, concurrent imports, dry run, rejects, hostile files.
 //! - `sample`: the sample ledger is rebuilt by importing its spreadsheets.
 //! - `peers`: hledger and ledger read the journal after an import.
+//! - `xlsb`: a hand-written Excel binary workbook imports like the same XLSX.
 
 mod csv;
 mod dedupe;
@@ -20,6 +21,7 @@ mod peers;
 mod problems;
 mod safety;
 mod sample;
+mod xlsb;
 
 use std::path::{Path, PathBuf};
 
