@@ -107,6 +107,27 @@ fn pct_formula(
     Ok(())
 }
 
+/// Columns F and G of a statement row: remaining (`=C-E`) and % used (`=E/C`), with
+/// their cached values so readers that do not recalculate still show them.
+fn remaining_and_used(
+    ws: &mut Worksheet,
+    row: u32,
+    approved: Decimal,
+    spent: Decimal,
+    money: &Format,
+    pct: &Format,
+) -> Result<(), XlsxError> {
+    formula(
+        ws,
+        row,
+        5,
+        &format!("={}-{}", cell(row, 2), cell(row, 4)),
+        approved - spent,
+        money,
+    )?;
+    pct_formula(ws, row, 6, 4, 2, ratio(spent, approved), pct)
+}
+
 fn flags_text(flags: &[Flag]) -> String {
     flags.iter().map(|f| f.code()).collect::<Vec<_>>().join(" ")
 }
@@ -340,21 +361,12 @@ fn statement(
                     let e = format!("={}+{}", cell(subtotal_row, col), cell(ind_row, col));
                     formula(ws, row, col, &e, v, &s.total_donor)?;
                 }
-                formula(
+                remaining_and_used(
                     ws,
                     row,
-                    5,
-                    &format!("={}-{}", cell(row, 2), cell(row, 4)),
-                    total.0.donor - total.2.donor,
+                    total.0.donor,
+                    total.2.donor,
                     &s.total_donor,
-                )?;
-                pct_formula(
-                    ws,
-                    row,
-                    6,
-                    4,
-                    2,
-                    ratio(total.2.donor, total.0.donor),
                     &s.total_pct,
                 )?;
                 ws.write_string_with_format(row, 7, "", &s.total_text)?;
@@ -507,21 +519,12 @@ fn statement_row(
     ws.write_with_format(row, 2, sr.approved.donor, s.money(true, total))?;
     ws.write_with_format(row, 3, sr.period.donor, s.money(true, total))?;
     ws.write_with_format(row, 4, sr.to_date.donor, s.money(true, total))?;
-    formula(
+    remaining_and_used(
         ws,
         row,
-        5,
-        &format!("={}-{}", cell(row, 2), cell(row, 4)),
-        sr.approved.donor - sr.to_date.donor,
+        sr.approved.donor,
+        sr.to_date.donor,
         s.money(true, total),
-    )?;
-    pct_formula(
-        ws,
-        row,
-        6,
-        4,
-        2,
-        ratio(sr.to_date.donor, sr.approved.donor),
         &s.pct,
     )?;
     text(ws, row, 7, &flags_text(&sr.flags), s)?;
@@ -555,21 +558,12 @@ fn sum_row(
             &s.total_donor,
         )?;
     }
-    formula(
+    remaining_and_used(
         ws,
         row,
-        5,
-        &format!("={}-{}", cell(row, 2), cell(row, 4)),
-        totals.0.donor - totals.2.donor,
+        totals.0.donor,
+        totals.2.donor,
         &s.total_donor,
-    )?;
-    pct_formula(
-        ws,
-        row,
-        6,
-        4,
-        2,
-        ratio(totals.2.donor, totals.0.donor),
         &s.total_pct,
     )?;
     ws.write_string_with_format(row, 7, "", &s.total_text)?;
