@@ -64,13 +64,13 @@ const PROJECT: &str = "[project]\ncode = \"F\"\nname_fr = \"Fuzz\"\ncurrency = \
 const RULES: &str = include_str!("../templates/import/depenses-fr.toml");
 const JOURNAL: &str = "decimal-mark .\naccount assets:bank:bdm-xof\naccount assets:cash:caisse\naccount expenses:63-services-exterieurs:6384-missions\n";
 
-/// Spreadsheet bytes (the first byte picks xlsx, ods, xls or csv) → workbook → rows →
+/// Spreadsheet bytes (the first byte picks xlsx, ods, xls, csv or xlsb) → workbook → rows →
 /// planned transactions, as `import --dry-run` would, with the default limits.
 pub fn spreadsheet(data: &[u8]) {
     let Some((kind, bytes)) = data.split_first() else {
         return;
     };
-    let ext = ["xlsx", "ods", "xls", "csv"][usize::from(*kind) % 4];
+    let ext = ["xlsx", "ods", "xls", "csv", "xlsb"][usize::from(*kind) % 5];
     let Ok(project) = parse_project(PROJECT, FileId(1)) else {
         return;
     };

@@ -14,6 +14,8 @@ use std::path::Path;
 
 use calamine::{Data, Reader, Xlsb, open_workbook};
 
+use crate::support::{fundledger, root, s};
+
 use super::{C, d, fr_rules, french_ledger, import, journal, n, sample_copy, t, write_xlsx};
 
 // BIFF12 record types ([MS-XLSB] 2.3.2), in the order the parts use them.
@@ -398,6 +400,7 @@ fn a_damaged_xlsb_gets_a_clear_error_and_nothing_is_written() {
         // A valid zip whose workbook part is not a BIFF12 record stream.
         (
             "garbage.xlsb",
+            "is damaged",
             damaged("xl/workbook.bin", &|b| {
                 *b = b"this is not a workbook, just text".to_vec()
             }),
@@ -406,10 +409,35 @@ fn a_damaged_xlsb_gets_a_clear_error_and_nothing_is_written() {
         // checked) before the error.
         (
             "truncated.xlsb",
+            "ends too early",
             damaged("xl/worksheets/sheet1.bin", &|b| b.truncate(b.len() - 10)),
         ),
+        // calamine panics on these two; the guard around every workbook read turns the
+        // panic into the same clear error. The sheet list names a relationship the
+        // archive does not have:
+        (
+            "missing-rel.xlsb",
+            "the spreadsheet reader failed on it",
+            damaged("xl/_rels/workbook.bin.rels", &|b| {
+                *b = String::from_utf8(b.clone())
+                    .unwrap()
+                    .replace("Id=\"rId1\"", "Id=\"rId9\"")
+                    .into_bytes()
+            }),
+        ),
+        // and the cells point into a shared-string table that is empty:
+        (
+            "no-strings.xlsb",
+            "the spreadsheet reader failed on it",
+            damaged("xl/sharedStrings.bin", &|b| {
+                let mut empty = Records::default();
+                empty.push(BEGIN_SST, &[0; 8]);
+                empty.push(END_SST, &[]);
+                *b = empty.0.clone();
+            }),
+        ),
     ];
-    for (name, parts) in cases {
+    for (name, why, parts) in cases {
         let file = work.path().join(name);
         write_zip(&file, &parts);
         let dir = sample_copy();
@@ -423,8 +451,30 @@ fn a_damaged_xlsb_gets_a_clear_error_and_nothing_is_written() {
                     && l.contains(&file.display().to_string())),
             "{name}: {err}"
         );
+        assert!(
+            err.contains("is damaged") && err.contains(why),
+            "{name}: {err}"
+        );
         assert!(!err.contains("panicked"), "{name}: {err}");
         let after = (names(dir.path()), journal_bytes());
         assert!(after == before, "{name}: the import wrote {:?}", after.0);
+        // reconcile reads statements on the main thread: the same error, exit 2.
+        let out = fundledger()
+            .args(["-L", s(dir.path()), "reconcile", s(&file)])
+            .args([
+                "--rules",
+                s(&root().join("templates/import/releve-bancaire-fr.toml")),
+            ])
+            .args(["--account", "assets:bank:bdm-xof"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(err.contains("is damaged"), "{name}: {err}");
+        assert!(!err.contains("panicked"), "{name}: {err}");
+        assert!(
+            journal_bytes() == before.1,
+            "{name}: reconcile changed the journal"
+        );
     }
 }

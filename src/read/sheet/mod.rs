@@ -7,11 +7,13 @@
 //! ([`preflight`]), XLSX and XLSB sheets are streamed cell by cell (a sheet that
 //! claims a million columns or rows allocates nothing for them), cells right of
 //! [`Limits::max_columns`] are dropped, and no more than [`Limits::max_rows`] rows are
-//! read. Nothing here panics on any input.
+//! read. Nothing here panics on any input: calamine's own panics on malformed files are
+//! caught and reported as damaged files (see `guard`).
 
 pub mod date;
 mod delimited;
 pub mod fold;
+mod guard;
 mod merged;
 pub mod number;
 mod preflight;

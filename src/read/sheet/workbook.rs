@@ -13,11 +13,27 @@ use calamine::{
 };
 
 use super::date::{from_excel_serial, from_iso};
+use super::guard::guarded;
 use super::{Cell, FileKind, Limits, Region, Row, RowVisitor, SheetError, SheetSummary, Value};
 
 type Buffered = BufReader<File>;
 
 pub(super) fn read(
+    path: &Path,
+    kind: FileKind,
+    sheet: Option<&str>,
+    limits: &Limits,
+    visitor: &mut dyn RowVisitor,
+) -> Result<SheetSummary, SheetError> {
+    guarded(|| read_kind(path, kind, sheet, limits, visitor)).unwrap_or_else(|why| {
+        Err(SheetError::Damaged {
+            path: path.display().to_string(),
+            why: format!("the spreadsheet reader failed on it ({why})"),
+        })
+    })
+}
+
+fn read_kind(
     path: &Path,
     kind: FileKind,
     sheet: Option<&str>,
@@ -330,6 +346,22 @@ fn choose_sheet(path: &Path, sheets: &[Sheet], wanted: Option<&str>) -> Result<S
         .ok_or_else(|| SheetError::NoSheet(path.display().to_string()))
 }
 
+/// An I/O error while calamine reads an archive the preflight already opened: a part that
+/// ends too early or holds invalid bytes means the file is damaged, not unreadable.
+fn io_error(shown: String, source: std::io::Error) -> SheetError {
+    use std::io::ErrorKind::{InvalidData, UnexpectedEof};
+    match source.kind() {
+        UnexpectedEof | InvalidData => SheetError::Damaged {
+            path: shown,
+            why: format!("a part of it ends too early or holds invalid data ({source})"),
+        },
+        _ => SheetError::Io {
+            path: shown,
+            source,
+        },
+    }
+}
+
 fn xlsx_error(path: &Path, e: XlsxError) -> SheetError {
     let shown = path.display().to_string();
     match e {
@@ -338,10 +370,7 @@ fn xlsx_error(path: &Path, e: XlsxError) -> SheetError {
             path: shown,
             why: format!("damaged zip archive: {z}"),
         },
-        XlsxError::Io(source) => SheetError::Io {
-            path: shown,
-            source,
-        },
+        XlsxError::Io(source) => io_error(shown, source),
         other => SheetError::Damaged {
             path: shown,
             why: other.to_string(),
@@ -353,10 +382,7 @@ fn xlsb_error(path: &Path, e: XlsbError) -> SheetError {
     let shown = path.display().to_string();
     match e {
         XlsbError::Password => SheetError::Password(shown),
-        XlsbError::Io(source) => SheetError::Io {
-            path: shown,
-            source,
-        },
+        XlsbError::Io(source) => io_error(shown, source),
         other => SheetError::Damaged {
             path: shown,
             why: other.to_string(),
@@ -368,10 +394,7 @@ fn xls_error(path: &Path, e: XlsError) -> SheetError {
     let shown = path.display().to_string();
     match e {
         XlsError::Password => SheetError::Password(shown),
-        XlsError::Io(source) => SheetError::Io {
-            path: shown,
-            source,
-        },
+        XlsError::Io(source) => io_error(shown, source),
         other => SheetError::Damaged {
             path: shown,
             why: other.to_string(),
@@ -383,10 +406,7 @@ fn ods_error(path: &Path, e: OdsError) -> SheetError {
     let shown = path.display().to_string();
     match e {
         OdsError::Password => SheetError::Password(shown),
-        OdsError::Io(source) => SheetError::Io {
-            path: shown,
-            source,
-        },
+        OdsError::Io(source) => io_error(shown, source),
         other => SheetError::Damaged {
             path: shown,
             why: other.to_string(),
