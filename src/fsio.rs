@@ -67,31 +67,51 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
         _ => Path::new("."),
     };
     WRITES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let failed = |e: io::Error| cannot_write(path, dir, e);
     let mut tmp = tempfile::Builder::new()
         .prefix(".fundledger-")
         .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
+        .tempfile_in(dir)
+        .map_err(failed)?;
+    tmp.write_all(bytes).map_err(failed)?;
     match std::fs::metadata(path) {
-        Ok(meta) => tmp.as_file().set_permissions(meta.permissions())?,
+        Ok(meta) => tmp
+            .as_file()
+            .set_permissions(meta.permissions())
+            .map_err(failed)?,
         // A new file is readable by others, as files made by a text editor are
         // (temporary files are created private).
         Err(_) => {
             use std::os::unix::fs::PermissionsExt;
             tmp.as_file()
-                .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+                .set_permissions(std::fs::Permissions::from_mode(0o644))
+                .map_err(failed)?;
         }
     }
     fault_point(WriteStep::AfterTempWrite);
     fault_point(WriteStep::BeforeFsync);
-    tmp.as_file().sync_all()?;
+    tmp.as_file().sync_all().map_err(failed)?;
     fault_point(WriteStep::BeforeRename);
-    tmp.persist(path).map_err(|e| e.error)?;
+    tmp.persist(path).map_err(|e| failed(e.error))?;
     // Make the rename itself durable.
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// The error of a failed write, naming the file the user asked for (not the temporary
+/// file) and, for the usual causes, what to do about it.
+fn cannot_write(path: &Path, dir: &Path, e: io::Error) -> io::Error {
+    let why = match e.kind() {
+        io::ErrorKind::NotFound if !dir.is_dir() => format!("no directory {}", dir.display()),
+        io::ErrorKind::PermissionDenied => {
+            format!("permission denied in {}", dir.display())
+        }
+        io::ErrorKind::StorageFull => "the disk is full".to_string(),
+        _ => e.to_string(),
+    };
+    io::Error::new(e.kind(), format!("cannot write {}: {why}", path.display()))
 }
 
 /// An exclusive lock on a ledger directory (`DIR/.fundledger.lock`), released on drop.
@@ -171,6 +191,22 @@ mod tests {
             })
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn a_write_into_a_missing_directory_names_the_file_and_the_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing").join("report.xlsx");
+        let e = write_atomically(&path, b"x").unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::NotFound);
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "cannot write {}: no directory {}",
+                path.display(),
+                dir.path().join("missing").display()
+            )
+        );
     }
 
     #[test]

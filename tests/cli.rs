@@ -296,6 +296,75 @@ fn usage_errors_exit_2_with_a_clear_message() {
 }
 
 #[test]
+fn an_output_into_a_missing_directory_names_it_and_writes_nothing() {
+    let work = tempfile::tempdir().unwrap();
+    let missing = work.path().join("missing");
+    let sample_dir = sample();
+    let at = |name: &str| missing.join(name).display().to_string();
+    let cases: Vec<Vec<String>> = vec![
+        vec![
+            "export".into(),
+            "--format".into(),
+            "csv".into(),
+            "-o".into(),
+            at("p.csv"),
+        ],
+        vec![
+            "export".into(),
+            "--format".into(),
+            "parquet".into(),
+            "-o".into(),
+            at("p.parquet"),
+        ],
+        vec!["print".into(), "-o".into(), at("p.journal")],
+        vec![
+            "report".into(),
+            "donor".into(),
+            "EU".into(),
+            "--from".into(),
+            "2017-01-01".into(),
+            "--to".into(),
+            "2017-12-31".into(),
+            "-o".into(),
+            at("eu.xlsx"),
+        ],
+        vec![
+            "report".into(),
+            "trial-balance".into(),
+            "-o".into(),
+            at("tb.xlsx"),
+        ],
+        vec![
+            "check".into(),
+            "--audit".into(),
+            "-o".into(),
+            at("audit.xlsx"),
+        ],
+        vec![
+            "consolidate".into(),
+            s(&sample_dir).into(),
+            "--by".into(),
+            "donor".into(),
+            "-o".into(),
+            at("c.xlsx"),
+        ],
+    ];
+    for args in &cases {
+        let mut all = vec!["-L", s(&sample_dir)];
+        all.extend(args.iter().map(String::as_str));
+        let (code, _, err) = run(&all);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        let last = args.last().unwrap();
+        assert!(
+            err.contains(&format!("{last}: no directory {}", missing.display())),
+            "{args:?}: {err}"
+        );
+        assert!(!missing.exists(), "{args:?} created {}", missing.display());
+    }
+    assert_eq!(std::fs::read_dir(work.path()).unwrap().count(), 0);
+}
+
+#[test]
 fn csv_output_cannot_inject_formulas() {
     let dir = temp_ledger(&[(
         "j.journal",
