@@ -179,6 +179,37 @@ fn the_sample_statement_reconciles_to_zero_with_each_planted_item_in_its_section
 }
 
 #[test]
+fn a_statement_that_matches_almost_nothing_asks_whether_the_account_is_right() {
+    let reconcile = |account: &str| {
+        run(&[
+            "-L",
+            s(&sample()),
+            "--lang",
+            "en",
+            "reconcile",
+            s(&sample_statement()),
+            "--rules",
+            s(&bank_rules()),
+            "--account",
+            account,
+        ])
+    };
+    // The bank's statement against the cash box: every line is "unexplained", so the
+    // statement still ties out, but it is the wrong account.
+    let (code, out, err) = reconcile("assets:cash:caisse");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(
+            "Warning: only 2 of the 197 statement lines match postings of assets:cash:caisse — is it the right account (--account)?"
+        ),
+        "{out}"
+    );
+    let (code, out, err) = reconcile("assets:bank:bdm-xof");
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("Warning: only"), "{out}");
+}
+
+#[test]
 fn the_statement_speaks_french_and_english() {
     let args = |lang: &'static str| {
         run(&[

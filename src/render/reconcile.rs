@@ -307,6 +307,27 @@ pub fn summary(r: &Reconciliation, lang: Lang) -> String {
     }
 }
 
+/// A warning when most of the statement's lines match nothing in the account: the
+/// statement then "reconciles" only by listing every line as unexplained, and the usual
+/// cause is the wrong `--account` (or the wrong statement).
+pub fn few_matched(r: &Reconciliation, lang: Lang) -> Option<String> {
+    let lines = r.statement.lines.len() - r.lines_outside;
+    (lines >= 10 && r.matches.len() * 2 < lines).then(|| match lang {
+        Lang::Fr => format!(
+            "Attention : seules {} des {} lignes du relevé correspondent à des écritures de {} — est-ce le bon compte (--account) ?",
+            r.matches.len(),
+            lines,
+            r.account
+        ),
+        Lang::En => format!(
+            "Warning: only {} of the {} statement lines match postings of {} — is it the right account (--account)?",
+            r.matches.len(),
+            lines,
+            r.account
+        ),
+    })
+}
+
 fn voucher_place(k: &BookItem) -> String {
     if k.voucher.is_empty() {
         k.place.clone()
@@ -425,6 +446,9 @@ pub fn reconciliation(
             table.push(line(difference_label(lang).to_string(), r.difference()));
             out.write_all(table.to_text().as_bytes())?;
             writeln!(out, "\n{}", summary(r, lang))?;
+            if let Some(warning) = few_matched(r, lang) {
+                writeln!(out, "{warning}")?;
+            }
             let amb = ambiguities(r, lang);
             if !amb.is_empty() {
                 writeln!(
@@ -702,6 +726,10 @@ pub fn workbook(r: &Reconciliation, h: &Heading, lang: Lang) -> Result<Vec<u8>, 
         formula(ws, row, 6, &expr, r.difference(), total)?;
         row += 2;
         ws.write_string(row, 0, summary(r, lang))?;
+        if let Some(warning) = few_matched(r, lang) {
+            row += 1;
+            text_with(ws, row, 0, &warning, &s.total_text)?;
+        }
         for a in ambiguities(r, lang) {
             row += 1;
             text_with(ws, row, 0, &a, &rust_xlsxwriter::Format::new())?;
