@@ -31,4 +31,5 @@ mod injection;
 mod ledger;
 mod props;
 mod reconcile;
+mod report_edges;
 mod reports;

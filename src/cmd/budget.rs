@@ -13,6 +13,11 @@ use crate::report::rates::Converter;
 /// # Errors
 /// No project, an unknown donor or currency, a missing rate, or output failure.
 pub fn run(cli: &Cli, args: &BudgetArgs) -> anyhow::Result<Outcome> {
+    if let (Some(from), Some(to)) = (args.from, args.to)
+        && to < from
+    {
+        return Err(UsageError(format!("--to {to} is before --from {from}")).into());
+    }
     let Some(books) = open_for_report(cli)? else {
         return Ok(Outcome::Problems);
     };

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::{Outcome, open_for_report, require_project};
+use super::{Outcome, UsageError, open_for_report, require_project};
 use crate::cli::{Cli, FundsArgs};
 use crate::render::finance;
 use crate::report::funds::funds;
@@ -11,8 +11,13 @@ use crate::report::rates::Converter;
 /// Prints fund balances.
 ///
 /// # Errors
-/// No project, a missing rate, or output failure.
+/// No project, a period ending before it starts, a missing rate, or output failure.
 pub fn run(cli: &Cli, args: &FundsArgs) -> anyhow::Result<Outcome> {
+    if let (Some(from), Some(to)) = (args.from, args.to)
+        && to < from
+    {
+        return Err(UsageError(format!("--to {to} is before --from {from}")).into());
+    }
     let Some(books) = open_for_report(cli)? else {
         return Ok(Outcome::Problems);
     };

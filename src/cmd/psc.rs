@@ -4,9 +4,12 @@ use std::io::{self, Write};
 
 use super::{Outcome, open_for_report, print_diagnostics, require_project, source};
 use crate::books::Books;
+use crate::check;
 use crate::cli::{Cli, PscArgs};
+use crate::diag::Diagnostic;
 use crate::fsio::{LedgerLock, append_to_journal};
-use crate::read::journal::load_str;
+use crate::precision::Precisions;
+use crate::read::journal::append_text;
 use crate::render::finance;
 use crate::report::psc::{compute, transaction_text};
 
@@ -22,7 +25,7 @@ pub fn run(cli: &Cli, args: &PscArgs) -> anyhow::Result<Outcome> {
         (crate::books::Source::Ledger(dir), true) => Some(LedgerLock::acquire(dir)?),
         _ => None,
     };
-    let Some(books) = open_for_report(cli)? else {
+    let Some(mut books) = open_for_report(cli)? else {
         return Ok(Outcome::Problems);
     };
     let project = require_project(&books)?;
@@ -47,7 +50,7 @@ pub fn run(cli: &Cli, args: &PscArgs) -> anyhow::Result<Outcome> {
         )?;
         return Ok(Outcome::Clean);
     }
-    if !reads_back(&books, &text, &mut err)? {
+    if !passes_checks(&mut books, &text, &mut err)? {
         return Ok(Outcome::Problems);
     }
     let journal = journal_path(&books)?;
@@ -62,24 +65,34 @@ pub fn run(cli: &Cli, args: &PscArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-/// The generated text parses cleanly and passes the checks on its own.
-fn reads_back(books: &Books, text: &str, err: &mut dyn Write) -> anyhow::Result<bool> {
-    let loaded = load_str(text, std::path::Path::new("<psc>"));
-    let errors: Vec<_> = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
+/// The books with the generated text appended pass every check they passed before:
+/// the text reads back, its accounts are declared, it balances in each fund and it
+/// falls in no sealed period. What `--post` appends is what was checked.
+fn passes_checks(books: &mut Books, text: &str, err: &mut dyn Write) -> anyhow::Result<bool> {
+    let errors_now = |books: &Books| -> Vec<Diagnostic> {
+        check::run(check::FULL, &books.context(false))
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect()
+    };
+    let before = errors_now(books);
+    let mut found = append_text(&mut books.journal, text, std::path::Path::new("<psc>"));
+    books.precisions = Precisions::new(&books.journal, books.project.as_ref());
+    found.extend(check::run(check::BASIC, &books.context(false)));
+    found.extend(errors_now(books));
+    let new: Vec<Diagnostic> = found
+        .into_iter()
+        .filter(|d| d.is_error() && !before.contains(d))
         .collect();
-    if !errors.is_empty() {
-        print_diagnostics(books, &errors, 0, err)?;
-        writeln!(
-            err,
-            "psc: the generated transactions do not read back; nothing was written"
-        )?;
-        return Ok(false);
+    if new.is_empty() {
+        return Ok(true);
     }
-    Ok(true)
+    print_diagnostics(books, &new, 0, err)?;
+    writeln!(
+        err,
+        "psc: the books would not pass their checks with the PSC transactions; nothing was written"
+    )?;
+    Ok(false)
 }
 
 fn journal_path(books: &Books) -> anyhow::Result<std::path::PathBuf> {

@@ -11,7 +11,7 @@ use crate::books::{Books, Source};
 use crate::cli::{AllReportsArgs, Cli, DonorReportArgs, ReportCommand};
 use crate::fsio::write_atomically;
 use crate::render::{Lang, finance, xlsx};
-use crate::report::donor::{DonorReport, DonorReportSpec, donor_report};
+use crate::report::donor::{DonorReport, DonorReportSpec, donor_report, overlaps};
 use crate::report::rates::Converter;
 
 /// Runs a `report` subcommand.
@@ -87,6 +87,7 @@ fn build(
     .map_err(|e| match e {
         crate::report::donor::DonorReportError::UnknownDonor(..)
         | crate::report::donor::DonorReportError::NoTemplate(_)
+        | crate::report::donor::DonorReportError::OutsideAgreements { .. }
         | crate::report::donor::DonorReportError::Template(_) => UsageError(e.to_string()).into(),
         other => other.into(),
     })
@@ -160,49 +161,72 @@ fn all(cli: &Cli, args: &AllReportsArgs) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Problems);
     };
     let project = require_project(&books)?;
-    std::fs::create_dir_all(&args.output)?;
     let converter = Converter::new(&books.journal, project);
+    let in_period = |id: &str| {
+        project
+            .agreements_of(id)
+            .any(|a| overlaps(a, args.from, args.to))
+    };
     let donors: Vec<&str> = project
         .donors
         .iter()
-        .filter(|d| project.agreements_of(&d.id).next().is_some())
+        .filter(|d| in_period(&d.id))
         .map(|d| d.id.as_str())
         .collect();
-    let lines: Vec<anyhow::Result<String>> = donors
+    if donors.is_empty() {
+        return Err(UsageError(format!(
+            "the period {} → {} lies outside every agreement: no donor to report to",
+            args.from, args.to
+        ))
+        .into());
+    }
+    // Every report is built before any file is written: a failure leaves no workbook.
+    let built: Vec<(PathBuf, DonorReport)> = donors
         .par_iter()
         .map(|d| {
             let out = args.output.join(format!(
                 "{}-{}-{}-{}.xlsx",
                 project.code, d, args.from, args.to
             ));
-            let report = build(
-                &books,
-                &converter,
-                d,
-                args.from,
-                args.to,
-                None,
-                command_line(cli, d, args.from, args.to, &out),
-            )?;
-            write_workbook(&report, cli.lang, &out)?;
-            Ok(summary(&report, &out))
+            let command = command_line(cli, d, args.from, args.to, &out);
+            let report = build(&books, &converter, d, args.from, args.to, None, command)?;
+            Ok((out, report))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    std::fs::create_dir_all(&args.output).map_err(|e| {
+        anyhow::anyhow!("cannot create the directory {}: {e}", args.output.display())
+    })?;
+    let lines: Vec<anyhow::Result<String>> = built
+        .par_iter()
+        .map(|(out, report)| {
+            write_workbook(report, cli.lang, out)?;
+            Ok(summary(report, out))
         })
         .collect();
     let mut err = io::stderr().lock();
     for l in lines {
         writeln!(err, "{}", l?)?;
     }
-    let skipped: Vec<&str> = project
+    let (no_agreement, not_in_period): (Vec<&str>, Vec<&str>) = project
         .donors
         .iter()
         .filter(|d| !donors.contains(&d.id.as_str()))
         .map(|d| d.id.as_str())
-        .collect();
-    if !skipped.is_empty() {
+        .partition(|d| project.agreements_of(d).next().is_none());
+    if !no_agreement.is_empty() {
         writeln!(
             err,
             "no agreement (so no report template) for: {}",
-            skipped.join(", ")
+            no_agreement.join(", ")
+        )?;
+    }
+    if !not_in_period.is_empty() {
+        writeln!(
+            err,
+            "no agreement in force between {} and {} for: {}",
+            args.from,
+            args.to,
+            not_in_period.join(", ")
         )?;
     }
     Ok(Outcome::Clean)

@@ -433,8 +433,14 @@ impl Validator<'_> {
                 line_activities.push(a.get_ref().clone());
             }
             let categories = self.categories(&code, &l.categories);
-            let revisions =
-                self.revisions(&code, l, &shares, &donors, functional_precision, &currency);
+            let revisions = self.revisions(
+                &code,
+                l,
+                &shares,
+                &donors,
+                (functional_precision, &currency),
+                start,
+            );
             lines.push(BudgetLine {
                 code,
                 name_fr: l.name_fr.clone(),
@@ -567,14 +573,23 @@ impl Validator<'_> {
         line: &RawLine,
         original: &[(String, Decimal)],
         donors: &[Donor],
-        precision: u32,
-        currency: &str,
+        (precision, currency): (u32, &str),
+        project_start: NaiveDate,
     ) -> Vec<Revision> {
         let mut out: Vec<Revision> = Vec::new();
         let mut shares = original.to_vec();
         for r in &line.revisions {
             let r = r.get_ref();
             let date = r.date.get_ref().0;
+            if date < project_start {
+                // In force before the project starts, it would hide the original budget.
+                self.error(
+                    r.date.span(),
+                    format!(
+                        "line {code}: the revision of {date} is dated before the project starts ({project_start})"
+                    ),
+                );
+            }
             if let Some(prev) = out.last()
                 && date <= prev.date
             {

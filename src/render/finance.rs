@@ -298,10 +298,11 @@ pub fn note(n: &Note, lang: Lang) -> String {
             donor,
             currency,
             rate,
-            how,
+            how_fr,
+            how_en,
         } => match lang {
-            Lang::Fr => format!("{donor} : {currency} au taux de {rate} XOF ({how})"),
-            Lang::En => format!("{donor}: {currency} at {rate} XOF ({how})"),
+            Lang::Fr => format!("{donor} : {currency} au taux de {rate} XOF ({how_fr})"),
+            Lang::En => format!("{donor}: {currency} at {rate} XOF ({how_en})"),
         },
         Note::Untagged { amount } => match lang {
             Lang::Fr => format!(

@@ -231,7 +231,7 @@ fn header_block(
                     r.currency,
                     rate.rate.normalize(),
                     r.functional,
-                    rate.how
+                    l(lang, &rate.how_fr, &rate.how_en)
                 ),
                 None => r.currency.clone(),
             },
@@ -599,20 +599,23 @@ fn rates_block(
             "Report in the books' currency: no conversion.",
         )
         .to_string(),
-        Some(rate) => format!(
-            "{} « {rule} » : {} ; {} 1 {} = {} {} ({}).",
-            l(lang, "Règle de l'accord", "Agreement rule"),
-            l(
-                lang,
-                "chaque dépense est convertie à sa date, en divisant, arrondi au centime (demi vers le haut)",
-                "each expense is converted at its date, by dividing, rounded half up to the cent"
-            ),
-            l(lang, "budget au", "budget at"),
-            r.currency,
-            rate.rate.normalize(),
-            r.functional,
-            rate.how
-        ),
+        Some(rate) => {
+            let budget_rate = format!(
+                "1 {} = {} {} ({})",
+                r.currency,
+                rate.rate.normalize(),
+                r.functional,
+                l(lang, &rate.how_fr, &rate.how_en)
+            );
+            match lang {
+                Lang::Fr => format!(
+                    "Règle de l'accord « {rule} » : chaque dépense est convertie à sa date, en divisant, arrondi au centime (demi vers le haut) ; budget au {budget_rate}."
+                ),
+                Lang::En => format!(
+                    "Agreement rule \"{rule}\": each expense is converted at its date, by dividing, rounded half up to the cent; budget at {budget_rate}."
+                ),
+            }
+        }
     };
     ws.write_string(row, 0, &line)?;
     row += 1;
@@ -1029,11 +1032,27 @@ fn certification(
     let rows: Vec<(&str, String)> = vec![
         (
             l(lang, "Projet", "Project"),
-            format!("{} — {}", r.project.code, r.project.name_fr),
+            format!(
+                "{} — {}",
+                r.project.code,
+                l(
+                    lang,
+                    &r.project.name_fr,
+                    r.project.name_en.as_deref().unwrap_or(&r.project.name_fr)
+                )
+            ),
         ),
         (
             l(lang, "Bailleur", "Donor"),
-            format!("{} ({})", r.donor.name_fr, r.donor.id),
+            format!(
+                "{} ({})",
+                l(
+                    lang,
+                    &r.donor.name_fr,
+                    r.donor.name_en.as_deref().unwrap_or(&r.donor.name_fr)
+                ),
+                r.donor.id
+            ),
         ),
         (l(lang, "Accord", "Agreement"), agreement),
         (

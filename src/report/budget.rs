@@ -126,7 +126,8 @@ pub enum Note {
         donor: String,
         currency: String,
         rate: Decimal,
-        how: String,
+        how_fr: String,
+        how_en: String,
     },
     /// Expenses without a donor or line tag (not in any row).
     Untagged { amount: Decimal },
@@ -402,7 +403,8 @@ pub fn budget(
                 donor: donor.id.clone(),
                 currency: target.clone(),
                 rate: rate.rate.normalize(),
-                how: rate.how,
+                how_fr: rate.how_fr,
+                how_en: rate.how_en,
             });
         }
         donor_row.flags.sort();

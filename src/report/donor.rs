@@ -180,6 +180,15 @@ pub enum DonorReportError {
     UnknownDonor(String, String),
     #[error("donor {0} has no agreement naming a report template; give --template NAME")]
     NoTemplate(String),
+    #[error(
+        "the period {from} → {to} lies outside every agreement of {donor} ({periods}): there is nothing to report to it"
+    )]
+    OutsideAgreements {
+        donor: String,
+        from: NaiveDate,
+        to: NaiveDate,
+        periods: String,
+    },
     #[error(transparent)]
     Template(#[from] TemplateError),
     #[error(transparent)]
@@ -236,6 +245,18 @@ fn build_report(
         )
     })?;
     let agreements: Vec<&Agreement> = project.agreements_of(&donor.id).collect();
+    if !agreements.is_empty() && !agreements.iter().any(|a| overlaps(a, spec.from, spec.to)) {
+        return Err(DonorReportError::OutsideAgreements {
+            donor: donor.id.clone(),
+            from: spec.from,
+            to: spec.to,
+            periods: agreements
+                .iter()
+                .map(|a| format!("{} {} → {}", a.reference, a.start, a.end))
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
     let agreement = agreements
         .iter()
         .rev()
@@ -667,6 +688,11 @@ impl PostingPass<'_> {
                 format!("{name}:{}", p.line + 1)
             })
     }
+}
+
+/// True when the agreement's eligibility period shares a day with `[from, to]`.
+pub fn overlaps(a: &Agreement, from: NaiveDate, to: NaiveDate) -> bool {
+    a.start <= to && from <= a.end
 }
 
 fn add_line(row: &mut StatementRow, l: &LineRow) {

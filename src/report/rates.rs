@@ -38,7 +38,9 @@ pub struct RateUsed {
     pub currency: String,
     /// Units of the functional currency per unit of `currency`.
     pub rate: Decimal,
-    pub how: String,
+    /// How it was obtained, in French and in English.
+    pub how_fr: String,
+    pub how_en: String,
 }
 
 /// A donor receipt: a tranche seen in the journal.
@@ -149,7 +151,8 @@ impl Converter {
             CurrencyRule::Peg if currency == "EUR" => Ok(RateUsed {
                 currency: currency.to_string(),
                 rate: EUR_XOF_PEG,
-                how: "parité fixe / fixed peg".to_string(),
+                how_fr: "parité fixe".to_string(),
+                how_en: "fixed peg".to_string(),
             }),
             CurrencyRule::Received => {
                 let donor = agreement.map_or("", |a| a.donor.as_str());
@@ -157,7 +160,8 @@ impl Converter {
                     .map(|rate| RateUsed {
                         currency: currency.to_string(),
                         rate,
-                        how: "taux moyen pondéré des tranches reçues / weighted rate of funds received".to_string(),
+                        how_fr: "taux moyen pondéré des tranches reçues".to_string(),
+                        how_en: "weighted rate of funds received".to_string(),
                     })
                     .ok_or_else(|| RateError::NoReceipts {
                         donor: donor.to_string(),
@@ -169,7 +173,8 @@ impl Converter {
                 .map(|(d, rate)| RateUsed {
                     currency: currency.to_string(),
                     rate,
-                    how: format!("taux mensuel / monthly rate ({})", d.format("%Y-%m")),
+                    how_fr: format!("taux mensuel ({})", d.format("%Y-%m")),
+                    how_en: format!("monthly rate ({})", d.format("%Y-%m")),
                 })
                 .ok_or_else(|| RateError::NoMonthlyRate {
                     currency: currency.to_string(),
