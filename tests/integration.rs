@@ -28,6 +28,7 @@ mod export;
 mod hostile;
 mod import;
 mod injection;
+mod journal_edges;
 mod ledger;
 mod props;
 mod reconcile;

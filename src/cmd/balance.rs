@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::{Outcome, filter_spec, open_for_report, precision_of};
+use super::{Outcome, UsageError, filter_spec, open_for_report, precision_of};
 use crate::cli::{BalanceArgs, ByArg, Cli};
 use crate::model::Dimension;
 use crate::render::output;
@@ -13,6 +13,7 @@ use crate::report::balance::{BalanceSpec, balance};
 /// # Errors
 /// When the books cannot be opened, the arguments are wrong, or output fails.
 pub fn run(cli: &Cli, args: &BalanceArgs) -> anyhow::Result<Outcome> {
+    check_depth(args.depth)?;
     let Some(books) = open_for_report(cli)? else {
         return Ok(Outcome::Problems);
     };
@@ -50,4 +51,15 @@ pub fn run(cli: &Cli, args: &BalanceArgs) -> anyhow::Result<Outcome> {
     )?;
     out.flush()?;
     Ok(Outcome::Clean)
+}
+
+/// `--depth 0` means nothing useful and the peers disagree on it (hledger folds every
+/// account into one `...` row, ledger shows nothing): refused rather than read as 1.
+fn check_depth(depth: Option<usize>) -> Result<(), UsageError> {
+    match depth {
+        Some(0) => Err(UsageError(
+            "--depth must be 1 or more (1 shows the top-level accounts)".to_string(),
+        )),
+        _ => Ok(()),
+    }
 }

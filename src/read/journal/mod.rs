@@ -211,11 +211,20 @@ impl Loader<'_> {
         let mut line_offset = 0u32;
         let mut mark_seen = mark_inherited;
         let mut warned = false;
+        let mut open_comment = None;
         let read = read_chunks(path, file, self.options, |chunk| {
             let lines = chunk.lines;
+            open_comment = match (chunk.ends_in_comment_block, chunk.open_comment_block) {
+                (false, _) => None,
+                (true, Some(p)) => Some(shift(p, line_offset)),
+                (true, None) => open_comment,
+            };
             self.append_chunk(chunk, line_offset, &mut mark_seen, &dir, &mut warned);
             line_offset += lines;
         });
+        if let Some(pos) = open_comment {
+            self.loaded.diagnostics.push(unclosed_comment_block(pos));
+        }
         if let Err(e) = read {
             let (code, what) = if included_at.is_some() {
                 (Code::Include, "cannot read included file")
@@ -415,6 +424,17 @@ impl Loader<'_> {
             *mark_seen = true;
         }
     }
+}
+
+/// A `comment` block that runs to the end of its file: hledger and ledger ignore
+/// everything after it too, but a forgotten `end comment` silently hides transactions.
+fn unclosed_comment_block(pos: TextPos) -> Diagnostic {
+    Diagnostic::warning(
+        Code::Syntax,
+        Location::Text(pos),
+        "`comment` block never closed: the rest of the file is ignored",
+    )
+    .with_help("add a line `end comment` where the commented-out text ends")
 }
 
 fn shift(mut p: TextPos, lines: u32) -> TextPos {

@@ -52,6 +52,8 @@ pub struct ParsedChunk {
     pub observed_precision: Vec<u32>,
     /// The chunk ended inside an unterminated `comment` block.
     pub ends_in_comment_block: bool,
+    /// Where the `comment` block the chunk ends in was opened, when that is in this chunk.
+    pub open_comment_block: Option<TextPos>,
 }
 
 /// Parses `src`, a whole number of lines from `file`.
@@ -91,6 +93,9 @@ pub fn parse_chunk_with(
     p.run();
     p.out.lines = p.line;
     p.out.ends_in_comment_block = p.in_comment_block;
+    if !p.in_comment_block {
+        p.out.open_comment_block = None;
+    }
     p.out
 }
 
@@ -334,6 +339,15 @@ impl<'s> Parser<'s> {
                         word.len(),
                         "`include` needs a file name",
                     );
+                } else if rest.contains(['*', '?']) {
+                    self.error_help(
+                        Code::Unsupported,
+                        line.no,
+                        rest_col,
+                        rest.len(),
+                        format!("wildcards in `include` are not supported: {rest}"),
+                        "include each file by its name, one `include` line per file",
+                    );
                 } else {
                     let before = self.out.transactions.len();
                     let pos = self.pos_at(line.no, rest_col, rest.len());
@@ -367,7 +381,10 @@ impl<'s> Parser<'s> {
                     format!("`decimal-mark` takes `.`, not {other:?}"),
                 ),
             },
-            "comment" => self.in_comment_block = true,
+            "comment" => {
+                self.in_comment_block = true;
+                self.out.open_comment_block = Some(self.pos_at(line.no, 0, word.len()));
+            }
             "end" if rest == "comment" => {}
             "alias" | "apply" | "end" | "Y" | "year" | "D" | "C" | "N" | "A" | "bucket"
             | "define" | "def" | "check" | "assert" | "expr" | "value" | "python" | "import"
@@ -493,6 +510,12 @@ impl<'s> Parser<'s> {
                 "`commodity` needs a symbol",
             );
             return None;
+        }
+        // A bare symbol first: a quoted one may hold digits (`commodity "AB1"`).
+        if let Some((sym, used)) = parse_symbol(body)
+            && used == body.len()
+        {
+            return Some((self.out.commodities.intern(sym), None));
         }
         if body.bytes().any(|b| b.is_ascii_digit()) {
             match self.amount(body, line, col) {
@@ -938,9 +961,9 @@ impl<'s> Parser<'s> {
         let mut i = indent;
         let b = text.as_bytes();
         let mut status = Status::Unmarked;
-        if matches!(b.get(i), Some(b'*' | b'!'))
-            && matches!(b.get(i + 1), Some(b' ' | b'\t') | None)
-        {
+        // hledger and ledger both read `*assets:bank` as a cleared posting to
+        // `assets:bank`: the mark needs no space after it.
+        if matches!(b.get(i), Some(b'*' | b'!')) {
             status = if b[i] == b'*' {
                 Status::Cleared
             } else {
@@ -1141,7 +1164,9 @@ impl<'s> Parser<'s> {
         let mut negative = false;
         if matches!(b.first(), Some(b'-' | b'+')) {
             negative = b[0] == b'-';
-            i = 1;
+            // `- 5 XOF` and `- XOF 5`: hledger and ledger both allow spaces after a
+            // leading sign.
+            i = 1 + b[1..].iter().take_while(|c| **c == b' ').count();
         }
         let mut symbol: Option<&str> = None;
         if b.get(i)
@@ -1184,7 +1209,7 @@ impl<'s> Parser<'s> {
                 let word = word_at(s, i);
                 let len = word.len().max(1);
                 let message = if e.message == "expected a number" {
-                    format!("expected an amount, found {word:?}")
+                    expected_amount(word, b.get(i.wrapping_sub(1)).copied())
                 } else {
                     format!("cannot read {word:?} as an amount: {}", e.message)
                 };
@@ -1246,6 +1271,19 @@ impl<'s> Parser<'s> {
             },
             i,
         ))
+    }
+}
+
+/// The message for an amount that has no number where `word` stands; `before` is the
+/// byte just before it (a sign, when the sign is followed by a space).
+fn expected_amount(word: &str, before: Option<u8>) -> String {
+    match word.trim() {
+        "" if matches!(before, Some(b'-' | b'+')) => format!(
+            "expected a number right after `{}`, found a space",
+            char::from(before.unwrap_or(b'-'))
+        ),
+        "" => "expected an amount, found the end of the line".to_string(),
+        _ => format!("expected an amount, found {word:?}"),
     }
 }
 
