@@ -112,6 +112,15 @@ fn a_missing_number_is_named_where_it_is_missing() {
         "{err}"
     );
     assert!(err.contains("edge.journal:2:25"), "{err}");
+    let (code, _, err) = on(
+        "2017-01-05 t\n    expenses:a  -\n    assets:b\n",
+        &["check"],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("error[bad-amount]: expected an amount, found the end of the line"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -1278,7 +1278,7 @@ impl<'s> Parser<'s> {
 /// byte just before it (a sign, when the sign is followed by a space).
 fn expected_amount(word: &str, before: Option<u8>) -> String {
     match word.trim() {
-        "" if matches!(before, Some(b'-' | b'+')) => format!(
+        "" if !word.is_empty() && matches!(before, Some(b'-' | b'+')) => format!(
             "expected a number right after `{}`, found a space",
             char::from(before.unwrap_or(b'-'))
         ),
