@@ -424,3 +424,91 @@ fn project_file_edges_work_or_are_refused_at_their_place() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("give --template NAME"), "{err}");
 }
+
+/// Copies the sample ledger to a temporary directory.
+fn sample_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(sample()).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
+    }
+    dir
+}
+
+#[test]
+fn a_month_before_the_first_published_rate_has_no_rate() {
+    // The UNODC agreement converts at the monthly (UN operational) rate. Without
+    // January's rate, January's USD figures cannot be converted: a later month's rate
+    // must never stand in for an earlier one.
+    let dir = sample_copy();
+    let prices = dir.path().join("prices.journal");
+    let text = std::fs::read_to_string(&prices).unwrap();
+    assert!(text.contains("P 2017-01-01 USD"), "{text}");
+    let without_january: String = text
+        .lines()
+        .filter(|l| !l.starts_with("P 2017-01-01 USD"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&prices, without_january).unwrap();
+    let ledger = s(dir.path());
+    let out = dir.path().join("unodc.xlsx");
+    let (code, _, err) = run(&[
+        "-L",
+        ledger,
+        "report",
+        "donor",
+        "UNODC",
+        "--from",
+        "2017-01-01",
+        "--to",
+        "2017-12-31",
+        "-o",
+        s(&out),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no USD rate for 2017-01"), "{err}");
+    assert!(!out.exists());
+    let (code, _, err) = run(&[
+        "-L",
+        ledger,
+        "budget",
+        "--donor",
+        "UNODC",
+        "--currency",
+        "USD",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no USD rate for 2017-01"), "{err}");
+    // A month without its own rate keeps the latest earlier one (February's for March
+    // here), and says which month's rate it used.
+    let text = std::fs::read_to_string(&prices).unwrap();
+    let without_march: String = text
+        .lines()
+        .filter(|l| !l.starts_with("P 2017-03-01 USD"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(
+        &prices,
+        format!("P 2017-01-01 USD 617.285 XOF\n{without_march}"),
+    )
+    .unwrap();
+    let (code, out, err) = run(&[
+        "-L",
+        ledger,
+        "--lang",
+        "en",
+        "budget",
+        "--donor",
+        "UNODC",
+        "--currency",
+        "USD",
+        "--from",
+        "2017-03-01",
+        "--to",
+        "2017-03-31",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("monthly rate (2017-02)"), "{out}");
+}

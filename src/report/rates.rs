@@ -121,15 +121,11 @@ impl Converter {
     }
 
     /// The month's rate of `currency` from the `P` directives: the latest on or before
-    /// `date`, provided it is of the same month or earlier in the same year.
+    /// `date` (a published rate stays in force until the next one, as the UN operational
+    /// rates do). Never a later rate: before the first one there is none.
     pub fn monthly_rate(&self, currency: &str, date: NaiveDate) -> Option<(NaiveDate, Decimal)> {
         let table = self.prices.get(currency)?;
-        table
-            .iter()
-            .rev()
-            .find(|(d, _)| *d <= date)
-            .or_else(|| table.first())
-            .copied()
+        table.iter().rev().find(|(d, _)| *d <= date).copied()
     }
 
     /// The rate to use for `currency` on `date` for a donor under `agreement`.
