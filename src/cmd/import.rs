@@ -175,18 +175,22 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> anyhow::Result<Outcome> {
     let partial = args.rejects.is_some() && planning.header.is_some();
     if !planning.errors.is_empty() {
         print_diagnostics(&books, &planning.errors, args.max_errors, &mut err)?;
-        if !partial {
+        if planning.header.is_none() {
+            writeln!(
+                err,
+                "fundledger import: no header row found; nothing imported"
+            )?;
+        } else if !partial {
             writeln!(
                 err,
                 "fundledger import: {} problem{} in {} row{}; nothing imported (fix them, or use --rejects OUT.xlsx to import the good rows)",
                 planning.errors.len(),
                 plural(planning.errors.len()),
-                planning
-                    .counts
-                    .rejected
-                    .max(u64::from(planning.header.is_none())),
+                planning.counts.rejected,
                 plural(usize::try_from(planning.counts.rejected).unwrap_or(2))
             )?;
+        }
+        if !partial {
             print_summary(
                 cli,
                 args,

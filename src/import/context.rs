@@ -61,15 +61,18 @@ impl<'a> Context<'a> {
         let mut errors = Vec::new();
         let commodity = rules
             .commodity
-            .clone()
-            .unwrap_or_else(|| project.currency.clone());
+            .as_ref()
+            .map_or_else(|| project.currency.clone(), |c| c.value.clone());
         let precision = project
             .precision(&commodity)
             .or_else(|| iso_precision(&commodity));
         if precision.is_none() {
             errors.push(Diagnostic::error(
                 Code::Import,
-                Location::File(rules.file),
+                rules
+                    .commodity
+                    .as_ref()
+                    .map_or(Location::File(rules.file), |c| rules.location(&c.span)),
                 format!("commodity {commodity} has no known precision: declare it under [commodities.{commodity}] in project.toml"),
             ));
         }

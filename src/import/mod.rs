@@ -35,6 +35,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Journal, Project};
 use crate::read::rules::Rules;
+use crate::read::sheet::fold::header_key;
 use crate::read::sheet::{self, Limits, Region, Row, RowVisitor, SheetError};
 use crate::source::FileId;
 use context::Context;
@@ -78,6 +79,10 @@ pub struct Counts {
 pub struct RejectedRow {
     pub row: Row,
     pub reasons: Vec<String>,
+    /// The row's occurrence number among the file's rows with the same key fields, when
+    /// they could be read: the rejects file keeps it, so that the fixed row gets the
+    /// import key it would have had in this file (see [`key`]).
+    pub occurrence: Option<u32>,
 }
 
 /// The expense of one donor share of one row, for the totals.
@@ -208,6 +213,7 @@ pub fn plan(
             commodity: cx.commodity.clone(),
             precision: cx.precision,
             header: None,
+            occurrence_col: None,
             undeclared_tags,
             claimed,
             header_failed: false,
@@ -270,6 +276,21 @@ fn print(cx: &Context<'_>, source: &str, message: Print, text: &mut Text) {
 
 const BATCH: usize = 2048;
 
+/// An occurrence number written in a rejects file: a whole number from 1.
+fn occurrence_value(v: &sheet::Value) -> Option<u32> {
+    match v {
+        sheet::Value::Int(i) => u32::try_from(*i).ok(),
+        sheet::Value::Number(f) if f.fract() == 0.0 && (1.0..1e9).contains(f) =>
+        {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            Some(*f as u32)
+        }
+        sheet::Value::Text(t) => t.trim().parse().ok(),
+        _ => None,
+    }
+    .filter(|n| *n >= 1)
+}
+
 enum Message {
     Start {
         sheet: String,
@@ -319,6 +340,8 @@ struct Engine<'c, 'p, 'r> {
     commodity: String,
     precision: u32,
     header: Option<Header>,
+    /// The column of a rejects file giving each row's occurrence number.
+    occurrence_col: Option<u32>,
     /// Tags the journal does not declare yet, among those an import writes.
     undeclared_tags: Vec<&'static str>,
     claimed: Option<u32>,
@@ -387,6 +410,14 @@ impl Engine<'_, '_, '_> {
                     !self.request.journal_has_decimal_mark,
                     tags,
                 ));
+                let wanted = header_key(rejects::OCCURRENCE);
+                self.occurrence_col = h
+                    .names
+                    .iter()
+                    .find(|(c, n)| {
+                        header_key(n) == wanted && !h.columns.iter().any(|(_, m)| m == c)
+                    })
+                    .map(|(c, _)| *c);
                 self.header = Some(h);
                 self.top.clear();
             }
@@ -457,15 +488,26 @@ impl Engine<'_, '_, '_> {
     }
 
     fn data_row(&mut self, row: Row, read: row::RowRead) {
+        let mut occurrence = None;
         if let Some(k) = &read.key {
             let code = &self.cx.project.lines[usize::from(k.line)].code;
             let content = key::content(k, code);
-            let n = self
-                .occurrences
-                .entry(key::content_digest(&content))
-                .or_insert(0);
-            *n += 1;
-            let (value, hex) = key::import_key(&content, *n);
+            // A rejects file says which occurrence each row was in the file it came
+            // from; elsewhere, identical rows are counted.
+            let given = self
+                .occurrence_col
+                .and_then(|c| row.get(c))
+                .and_then(occurrence_value);
+            let n = given.unwrap_or_else(|| {
+                let n = self
+                    .occurrences
+                    .entry(key::content_digest(&content))
+                    .or_insert(0);
+                *n += 1;
+                *n
+            });
+            occurrence = Some(n);
+            let (value, hex) = key::import_key(&content, n);
             if self.existing.contains(&value) {
                 self.counts.already_imported += 1;
                 return;
@@ -484,6 +526,7 @@ impl Engine<'_, '_, '_> {
             self.rejected.push(RejectedRow {
                 row,
                 reasons: read.errors.iter().map(|d| d.message.clone()).collect(),
+                occurrence,
             });
         }
         self.errors.extend(read.errors);

@@ -1,8 +1,9 @@
 //! The rejects workbook (`--rejects OUT.xlsx`): the rows that could not be imported, as
 //! they were (same sheet name, same header, same columns, dates as dates, numbers as
-//! numbers), with two more columns saying why and where they came from. Fixed and
-//! imported again with the same rules, exactly those rows go in (rows already imported
-//! are recognised by their key).
+//! numbers), with two more columns saying why and where they came from (and a third,
+//! `Occurrence`, when a rejected row has an identical row above it in the file: which
+//! of them it is). Fixed and imported again with the same rules, exactly those rows go
+//! in (rows already imported are recognised by their key).
 //!
 //! Text is always written as text, never as a formula (a description starting with `=`
 //! gets Excel's quote prefix, so editing the cell cannot turn it into one).
@@ -21,6 +22,11 @@ use crate::read::sheet::{Value, a1};
 pub const REASON: &str = "Motif du rejet";
 /// Header of the column giving the row's place in the imported file.
 pub const ORIGIN: &str = "Origine";
+/// Header of the column giving the row's occurrence number among the rows of the
+/// imported file with the same date, voucher, amount and line: imported again, the row
+/// keeps the import key it has in that file (`import::key`), so that it is not taken
+/// for an identical row already imported from it.
+pub const OCCURRENCE: &str = "Occurrence";
 
 /// Why the rejects file cannot be written.
 #[derive(Debug, thiserror::Error)]
@@ -58,7 +64,7 @@ pub fn write(
         .chain(rows.iter().flat_map(|r| r.row.cells.last().map(|c| c.col)))
         .max()
         .unwrap_or(0);
-    let reason_col = u16::try_from(last_col + 1).unwrap_or(u16::MAX - 1);
+    let reason_col = u16::try_from(last_col + 1).unwrap_or(u16::MAX - 2);
     if let Some(h) = header {
         for (col, name) in &h.names {
             if let Ok(c) = u16::try_from(*col) {
@@ -68,6 +74,11 @@ pub fn write(
     }
     ws.write_string_with_format(0, reason_col, REASON, &bold)?;
     ws.write_string_with_format(0, reason_col + 1, ORIGIN, &bold)?;
+    // Only needed when a rejected row has an identical row before it.
+    let occurrences = rows.iter().any(|r| r.occurrence.is_some_and(|n| n > 1));
+    if occurrences {
+        ws.write_string_with_format(0, reason_col + 2, OCCURRENCE, &bold)?;
+    }
     for (i, r) in rows.iter().enumerate() {
         let out_row = u32::try_from(i + 1).unwrap_or(u32::MAX);
         for cell in &r.row.cells {
@@ -109,6 +120,9 @@ pub fn write(
         write_text(ws, out_row, reason_col, &r.reasons.join(" ; "), &quoted)?;
         let origin = format!("{sheet}!{}", a1(r.row.index, 0));
         write_text(ws, out_row, reason_col + 1, &origin, &quoted)?;
+        if let Some(n) = r.occurrence.filter(|_| occurrences) {
+            ws.write_number(out_row, reason_col + 2, f64::from(n))?;
+        }
     }
     ws.set_column_width(reason_col, 80)?;
     let bytes = wb.save_to_buffer()?;

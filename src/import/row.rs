@@ -13,7 +13,7 @@ use crate::read::rules::{ExpenseColumn, ExpenseSign, Field, OutsidePeriod};
 use crate::read::sheet::date::{DateTextError, from_excel_serial, parse_date_text};
 use crate::read::sheet::fold::fold;
 use crate::read::sheet::number::{
-    FloatError, NumberError, float_to_decimal, parse_amount, show_float,
+    FloatError, NumberError, float_to_decimal, parse_amount_in, show_float,
 };
 use crate::read::sheet::{Row, Value, a1};
 
@@ -26,7 +26,8 @@ pub enum Kind {
     RepeatedHeader,
     /// A total, subtotal, carried-forward or balance row.
     Totals,
-    /// Text without a date, a budget line or an amount (a remark, a signature).
+    /// Text without a date, a budget line or an amount (a remark, a signature), even in
+    /// the date column.
     Note,
 }
 
@@ -91,15 +92,12 @@ pub fn classify(cx: &Context<'_>, header: &Header, row: &Row) -> Kind {
             return Kind::Totals;
         }
     }
-    let any_key = [
-        Field::Date,
-        Field::Line,
-        Field::Amount,
-        Field::Debit,
-        Field::Credit,
-    ]
-    .into_iter()
-    .any(has);
+    // A date cell counts only when it holds a date: notes and signatures ("Arrêté le
+    // présent état…", "Le Comptable") are usually written in the first column.
+    let any_key = date_is_date
+        || [Field::Line, Field::Amount, Field::Debit, Field::Credit]
+            .into_iter()
+            .any(has);
     if any_key { Kind::Data } else { Kind::Note }
 }
 
@@ -505,12 +503,18 @@ impl Reader<'_> {
                 ),
             }),
             Value::Int(i) => Ok(Decimal::from(*i)),
-            Value::Text(t) => match parse_amount(t, style) {
+            Value::Text(t) => match parse_amount_in(t, style, c) {
                 Ok(d) if !fits_precision(d, p) => Err((decimals_error(&d.to_string()), None)),
                 Ok(d) if d.abs() > MAX_AMOUNT => {
                     Err((format!("{t:?} in {what} is too large"), None))
                 }
                 Ok(d) => Ok(d),
+                Err(NumberError::OtherCurrency(other)) => Err((
+                    format!("{t:?} in {what} is an amount in {other}: expected an amount in {c}"),
+                    Some(format!(
+                        "convert it to {c} at the rate of the payment date, and type the {c} amount"
+                    )),
+                )),
                 Err(e) => {
                     let why = match e {
                         NumberError::Ambiguous => "; a single `.` is ambiguous".to_string(),

@@ -137,7 +137,7 @@ pub struct Rules {
     pub columns: Vec<(Field, Vec<String>)>,
     pub number_style: NumberStyle,
     /// Commodity of the amounts; the project's currency when absent.
-    pub commodity: Option<String>,
+    pub commodity: Option<Located<String>>,
     pub expense_sign: ExpenseSign,
     pub expense_column: ExpenseColumn,
     pub date_patterns: Vec<DatePattern>,
@@ -381,7 +381,7 @@ impl RawColumns {
 #[serde(deny_unknown_fields)]
 struct RawNumbers {
     style: Option<NumberStyle>,
-    commodity: Option<String>,
+    commodity: Option<Spanned<String>>,
     expense_sign: Option<ExpenseSign>,
     expense_column: Option<ExpenseColumn>,
 }
@@ -581,7 +581,12 @@ impl Validator<'_> {
             header_search_rows,
             columns,
             number_style: raw.numbers.style.unwrap_or(NumberStyle::Fr),
-            commodity: raw.numbers.commodity.filter(|c| !c.trim().is_empty()),
+            commodity: raw
+                .numbers
+                .commodity
+                .as_ref()
+                .filter(|c| !c.get_ref().trim().is_empty())
+                .map(Self::located),
             expense_sign: raw.numbers.expense_sign.unwrap_or(ExpenseSign::Positive),
             expense_column: raw.numbers.expense_column.unwrap_or(ExpenseColumn::Debit),
             date_patterns,

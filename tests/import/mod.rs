@@ -16,6 +16,7 @@
 
 mod csv;
 mod dedupe;
+mod edges;
 mod layouts;
 mod peers;
 mod problems;

@@ -78,10 +78,13 @@ pub(super) fn read(
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut record = csv::StringRecord::new();
-    // Row numbers are counted here: the csv crate's line numbers are off by one after
-    // a CRLF line end (a record then "starts" at the `\n`).
+    // Row numbers are counted here, as a spreadsheet numbers the rows: one per record
+    // (a quoted line break stays inside its row) and one per blank line, whatever ends
+    // the lines (`\n`, `\r\n`, or `\r` alone as old Mac exports do). The csv crate's
+    // line numbers count quoted line breaks, and are off by one after a CRLF line end
+    // (a record then "starts" at the `\n`).
     let bytes = text.as_bytes();
-    let (mut counted_to, mut line) = (0usize, 0usize);
+    let (mut counted_to, mut line, mut quoted_breaks) = (0usize, 0usize, 0usize);
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
@@ -99,10 +102,17 @@ pub(super) fn read(
         while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
             start += 1;
         }
+        let start = start.min(bytes.len());
         if start > counted_to {
-            line += memchr::memchr_iter(b'\n', &bytes[counted_to..start.min(bytes.len())]).count();
-            counted_to = start.min(bytes.len());
+            // The previous record, its line end and any blank lines, less the line
+            // breaks inside the previous record's quoted fields.
+            line += line_breaks(bytes, counted_to, start).saturating_sub(quoted_breaks);
+            counted_to = start;
         }
+        quoted_breaks = record
+            .iter()
+            .map(|f| line_breaks(f.as_bytes(), 0, f.len()))
+            .sum();
         let index = u32::try_from(line).unwrap_or(u32::MAX);
         if index >= limits.max_rows {
             return Err(SheetError::TooLarge {
@@ -131,6 +141,14 @@ pub(super) fn read(
         }
     }
     Ok(SheetSummary { name })
+}
+
+/// The line breaks in `bytes[from..to]`: `\n`, `\r\n` (counted at its `\n`) and a lone
+/// `\r`.
+fn line_breaks(bytes: &[u8], from: usize, to: usize) -> usize {
+    memchr::memchr2_iter(b'\r', b'\n', &bytes[from..to])
+        .filter(|&i| bytes[from + i] == b'\n' || bytes.get(from + i + 1) != Some(&b'\n'))
+        .count()
 }
 
 /// The file's text: BOM-marked UTF-8 or UTF-16, plain UTF-8 (not copied), or

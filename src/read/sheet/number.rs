@@ -37,6 +37,9 @@ pub enum NumberError {
     Ambiguous,
     #[error("too large")]
     TooLarge,
+    /// A currency word naming another currency than the one expected.
+    #[error("in {0}")]
+    OtherCurrency(&'static str),
 }
 
 /// Currency words accepted before or after a number (compared in upper case).
@@ -55,16 +58,68 @@ const CURRENCY_WORDS: [&str; 9] = ["F CFA", "FCFA", "CFA", "XOF", "EUR", "USD", 
 /// # Errors
 /// When the text is not a number in that style.
 pub fn parse_amount(text: &str, style: NumberStyle) -> Result<Decimal, NumberError> {
+    parse_with_currency(text, style).map(|(d, _)| d)
+}
+
+/// [`parse_amount`] for an amount in `commodity`: a currency word naming another
+/// currency (`1 500 €` where XOF is expected) is refused, never read as XOF.
+///
+/// ```
+/// use fundledger::read::sheet::number::{parse_amount_in, NumberError, NumberStyle};
+/// use rust_decimal::Decimal;
+/// assert_eq!(parse_amount_in("5 000 F CFA", NumberStyle::Fr, "XOF"), Ok(Decimal::from(5000)));
+/// assert_eq!(parse_amount_in("1 500 €", NumberStyle::Fr, "XOF"), Err(NumberError::OtherCurrency("EUR")));
+/// ```
+///
+/// # Errors
+/// When the text is not a number in that style, or is in another currency.
+pub fn parse_amount_in(
+    text: &str,
+    style: NumberStyle,
+    commodity: &str,
+) -> Result<Decimal, NumberError> {
+    let (d, word) = parse_with_currency(text, style)?;
+    match word.map(currency_of) {
+        Some(code) if !same_currency(code, commodity) => Err(NumberError::OtherCurrency(code)),
+        _ => Ok(d),
+    }
+}
+
+/// The currency a currency word stands for (`F CFA`, `FCFA`, `CFA`, `F` → XOF).
+fn currency_of(word: &str) -> &'static str {
+    match word {
+        "EUR" | "€" => "EUR",
+        "USD" | "$" => "USD",
+        _ => "XOF",
+    }
+}
+
+/// True when `code` (from a currency word) is `commodity`; the CFA franc words also
+/// stand for the Central African franc (XAF) and the commodity `FCFA`.
+fn same_currency(code: &str, commodity: &str) -> bool {
+    code.eq_ignore_ascii_case(commodity)
+        || (code == "XOF"
+            && ["XAF", "FCFA"]
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(commodity)))
+}
+
+/// The amount and the currency word written with it, if any.
+fn parse_with_currency(
+    text: &str,
+    style: NumberStyle,
+) -> Result<(Decimal, Option<&'static str>), NumberError> {
     let mut s = text.trim();
     let mut negative = false;
-    s = strip_currency(s);
+    let mut word = None;
+    s = strip(s, &mut word);
     if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
         negative = true;
-        s = strip_currency(inner.trim());
+        s = strip(inner.trim(), &mut word);
     }
     if let Some(rest) = s.strip_prefix(['-', '\u{2212}']) {
         negative = !negative;
-        s = strip_currency(rest.trim_start());
+        s = strip(rest.trim_start(), &mut word);
     } else if let Some(rest) = s.strip_prefix('+') {
         s = rest.trim_start();
     } else if let Some(rest) = s.strip_suffix(['-', '\u{2212}']) {
@@ -137,16 +192,32 @@ pub fn parse_amount(text: &str, style: NumberStyle) -> Result<Decimal, NumberErr
     if digits.trim_start_matches('-').len() > 27 {
         return Err(NumberError::TooLarge);
     }
-    Decimal::from_str_exact(&digits).map_err(|_| NumberError::TooLarge)
+    Decimal::from_str_exact(&digits)
+        .map(|d| (d, word))
+        .map_err(|_| NumberError::TooLarge)
 }
 
-fn strip_currency(s: &str) -> &str {
+/// [`strip_currency`], keeping in `word` the word found (one naming another currency
+/// than the CFA franc rather than a franc word, so that it cannot go unnoticed).
+fn strip<'a>(s: &'a str, word: &mut Option<&'static str>) -> &'a str {
+    let (rest, found) = strip_currency(s);
+    if word.is_none_or(|w| currency_of(w) == "XOF") && found.is_some() {
+        *word = found;
+    }
+    rest
+}
+
+/// `s` without a currency word before or after it, and the word (with two, the one
+/// naming another currency than the CFA franc, else the one after).
+fn strip_currency(s: &str) -> (&str, Option<&'static str>) {
     let mut s = s.trim();
+    let mut found = None;
     for word in CURRENCY_WORDS {
         if let Some(rest) = strip_prefix_ci(s, word)
             && (word.len() > 1 || rest.starts_with(char::is_whitespace))
         {
             s = rest.trim_start();
+            found = Some(word);
             break;
         }
     }
@@ -155,10 +226,11 @@ fn strip_currency(s: &str) -> &str {
             && (word.len() > 1 || rest.ends_with(char::is_whitespace))
         {
             s = rest.trim_end();
+            found = found.filter(|w| currency_of(w) != "XOF").or(Some(word));
             break;
         }
     }
-    s
+    (s, found)
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, word: &str) -> Option<&'a str> {
@@ -272,6 +344,34 @@ mod tests {
         assert_eq!(fr("1 234,"), Err(NumberError::NotANumber));
         assert_eq!(fr("1,2,3"), Err(NumberError::NotANumber));
         assert_eq!(fr("1 234.567,5"), Err(NumberError::BadGrouping));
+    }
+
+    #[test]
+    fn currency_words_must_name_the_commodity() {
+        let xof = |s| parse_amount_in(s, NumberStyle::Fr, "XOF");
+        assert_eq!(xof("5 000 F CFA"), Ok(dec!(5000)));
+        assert_eq!(xof("XOF 5 000"), Ok(dec!(5000)));
+        assert_eq!(xof("5 000 F"), Ok(dec!(5000)));
+        assert_eq!(xof("1 500 €"), Err(NumberError::OtherCurrency("EUR")));
+        assert_eq!(xof("(75 eur)"), Err(NumberError::OtherCurrency("EUR")));
+        assert_eq!(xof("$ 1 000 FCFA"), Err(NumberError::OtherCurrency("USD")));
+        assert_eq!(xof("- USD 10"), Err(NumberError::OtherCurrency("USD")));
+        assert_eq!(
+            parse_amount_in("5 000 FCFA", NumberStyle::Fr, "XAF"),
+            Ok(dec!(5000))
+        );
+        assert_eq!(
+            parse_amount_in("5 000 FCFA", NumberStyle::Fr, "FCFA"),
+            Ok(dec!(5000))
+        );
+        assert_eq!(
+            parse_amount_in("12,50 €", NumberStyle::Fr, "EUR"),
+            Ok(dec!(12.50))
+        );
+        assert_eq!(
+            parse_amount_in("12,50 FCFA", NumberStyle::Fr, "EUR"),
+            Err(NumberError::OtherCurrency("XOF"))
+        );
     }
 
     #[test]
