@@ -171,9 +171,11 @@ pub fn register(
                 columns.push((labels::SOURCE.get(lang), Align::Left));
             }
             let mut table = Table::new(&columns);
-            let mut previous: Option<(chrono::NaiveDate, &str, &str)> = None;
+            let mut previous: Option<usize> = None;
             for r in rows {
-                let same = previous == Some((r.date, r.code.as_str(), r.description.as_str()));
+                // A transaction's date, voucher and description head its first posting
+                // only; identical transactions stay visibly separate.
+                let same = previous == Some(r.transaction);
                 let p = precision(&r.commodity);
                 let mut cells = vec![
                     if same {
@@ -195,7 +197,7 @@ pub fn register(
                     cells.push(r.source.clone().unwrap_or_default());
                 }
                 table.push(cells);
-                previous = Some((r.date, &r.code, &r.description));
+                previous = Some(r.transaction);
             }
             out.write_all(table.to_text().as_bytes())
         }

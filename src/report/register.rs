@@ -10,6 +10,9 @@ use crate::model::{CommodityId, Journal};
 /// One posting of the register.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegisterRow {
+    /// The transaction's index in the journal: postings of one transaction share it
+    /// (two identical transactions do not).
+    pub transaction: usize,
     pub date: NaiveDate,
     pub code: String,
     pub description: String,
@@ -50,6 +53,7 @@ pub fn register_with(journal: &Journal, spec: &FilterSpec, sources: bool) -> Vec
             let total = totals.entry(p.amount.commodity).or_default();
             *total += p.amount.quantity;
             rows.push(RegisterRow {
+                transaction: i as usize,
                 date: t.date,
                 code: journal.str(t.code).to_string(),
                 description: journal.str(t.description).to_string(),
