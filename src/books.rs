@@ -31,6 +31,8 @@ pub enum OpenError {
     NoProject(PathBuf),
     #[error("no journal at {0}")]
     NoJournal(PathBuf),
+    #[error("{0} is a directory, not a journal (use -L DIR for a ledger directory)")]
+    JournalIsADirectory(PathBuf),
 }
 
 /// The books, read and completed, with what the reading and basic checks found.
@@ -78,6 +80,9 @@ impl Books {
                 (dir.join(journal_name), project, Some(dir.clone()))
             }
         };
+        if journal_path.is_dir() {
+            return Err(OpenError::JournalIsADirectory(journal_path));
+        }
         if !journal_path.is_file() {
             return Err(OpenError::NoJournal(journal_path));
         }

@@ -19,7 +19,13 @@ pub struct Cli {
 
     /// Read a bare hledger/ledger journal instead of a ledger directory (no project file:
     /// the checks of declared donors, lines and accounts are skipped unless --strict)
-    #[arg(short = 'f', long = "file", global = true, value_name = "JOURNAL")]
+    #[arg(
+        short = 'f',
+        long = "file",
+        global = true,
+        value_name = "JOURNAL",
+        conflicts_with = "ledger"
+    )]
     pub file: Option<PathBuf>,
 
     /// Language of labels in tables

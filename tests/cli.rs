@@ -365,6 +365,51 @@ fn an_output_into_a_missing_directory_names_it_and_writes_nothing() {
 }
 
 #[test]
+fn register_keeps_identical_transactions_apart() {
+    // Two payments with the same date, voucher and description are what an auditor
+    // hunts for (a duplicate): the register must show two transactions, not one of four
+    // postings.
+    let work = tempfile::tempdir().unwrap();
+    let journal = work.path().join("dup.journal");
+    let payment = "2017-01-05 (PV-1) Per diem\n    expenses:perdiem  5,000 XOF\n    assets:cash  -5,000 XOF\n\n";
+    std::fs::write(&journal, payment.repeat(2)).unwrap();
+    let (code, out, err) = run(&["-f", s(&journal), "register"]);
+    assert_eq!(code, 0, "{err}");
+    let headed = out.lines().filter(|l| l.contains("2017-01-05")).count();
+    assert_eq!(headed, 2, "{out}");
+    assert_eq!(
+        out.lines().filter(|l| l.contains("PV-1")).count(),
+        2,
+        "{out}"
+    );
+}
+
+#[test]
+fn bare_journal_arguments_are_checked() {
+    let work = tempfile::tempdir().unwrap();
+    let journal = sample().join("books.journal");
+    // -L and -f name two different books.
+    let (code, _, err) = run(&["-L", s(&sample()), "-f", s(&journal), "balance"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("cannot be used with"), "{err}");
+    // -f on a directory.
+    let (code, _, err) = run(&["-f", s(work.path()), "balance"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is a directory, not a journal"), "{err}");
+    // A donor no posting names (here: the wrong case) would give an empty report.
+    let (code, out, err) = run(&["-f", s(&journal), "balance", "--donor", "eu"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains(
+            "no posting of the journal has donor \"eu\"; its donors are DE, EU, GOV, NL, UNODC"
+        ),
+        "{err}"
+    );
+    let (code, _, err) = run(&["-f", s(&journal), "balance", "--donor", "EU"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
 fn csv_output_cannot_inject_formulas() {
     let dir = temp_ledger(&[(
         "j.journal",

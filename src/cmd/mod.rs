@@ -122,6 +122,19 @@ pub fn filter_spec(args: &FilterArgs, books: &Books) -> Result<FilterSpec, Usage
             known.join(", ")
         )));
     }
+    if let (Some(d), None) = (&args.donor, &books.project) {
+        let used = donors_in(&books.journal);
+        if !used.iter().any(|u| u == d) {
+            return Err(UsageError(format!(
+                "no posting of the journal has donor {d:?}; its donors are {}",
+                if used.is_empty() {
+                    "none (no `donor:` tag)".to_string()
+                } else {
+                    used.join(", ")
+                }
+            )));
+        }
+    }
     if let (Some(from), Some(to)) = (args.from, args.to)
         && to < from
     {
@@ -133,6 +146,22 @@ pub fn filter_spec(args: &FilterArgs, books: &Books) -> Result<FilterSpec, Usage
         donor: args.donor.clone(),
         accounts: args.accounts.clone(),
     })
+}
+
+/// The donors the journal's postings name, sorted (for a bare journal, which declares
+/// none).
+fn donors_in(journal: &crate::model::Journal) -> Vec<String> {
+    let symbols: rustc_hash::FxHashSet<_> = journal
+        .postings
+        .iter()
+        .filter_map(|p| p.dims.donor)
+        .collect();
+    let mut names: Vec<String> = symbols
+        .into_iter()
+        .map(|s| journal.symbol(s).to_string())
+        .collect();
+    names.sort();
+    names
 }
 
 /// The project of a ledger directory; reports about budgets and donors need one.
