@@ -410,6 +410,23 @@ fn bare_journal_arguments_are_checked() {
 }
 
 #[test]
+fn output_cut_off_by_its_reader_is_not_success() {
+    // `fundledger register | head -1`: the reader closes the pipe; the process stops
+    // quietly with 141 (128 + SIGPIPE) as Unix tools do, not 0 and not a panic.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("fundledger"))
+        .args(["-L", s(&sample()), "register"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the register is far more than a pipe's 64 KiB
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(141), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
 fn csv_output_cannot_inject_formulas() {
     let dir = temp_ledger(&[(
         "j.journal",
