@@ -9,7 +9,8 @@
 //!    every field of a data row and checks it against the project and the rules
 //!    ([`context`]), locating each problem at its cell;
 //! 4. [`key`] fingerprints the row; a row whose key is already in the journal is
-//!    skipped as already imported;
+//!    skipped as already imported; a new row with a booked voucher and date is
+//!    imported with a warning ([`booked`]: likely a corrected payment, charged twice);
 //! 5. [`render`] prints the good rows as journal text with the canonical printer;
 //! 6. [`validate`] parses that exact text back and runs every ledger check on the books
 //!    with it; [`rejects`] writes the rows that cannot be imported; [`archive`] keeps a
@@ -18,6 +19,7 @@
 //! Nothing here prints or writes the journal; the command decides.
 
 pub mod archive;
+pub mod booked;
 pub mod context;
 pub mod header;
 pub mod key;
@@ -145,6 +147,7 @@ pub fn plan(
 ) -> Result<Planning, PlanError> {
     let mut cx = Context::new(project, journal, rules, file).map_err(PlanError::Rules)?;
     let existing = key::existing_keys(journal);
+    let booked = booked::Booked::new(journal);
     let undeclared_tags: Vec<&'static str> = [key::SOURCE_TAG, key::KEY_TAG, "payee"]
         .into_iter()
         .filter(|t| !journal.directives.tags.iter().any(|d| d.name == *t))
@@ -222,6 +225,7 @@ pub fn plan(
             last_row: None,
             occurrences: FxHashMap::default(),
             existing,
+            booked,
             pending: Vec::new(),
             counts: Counts::default(),
             rejected: Vec::new(),
@@ -351,6 +355,7 @@ struct Engine<'c, 'p, 'r> {
     last_row: Option<u32>,
     occurrences: FxHashMap<u128, u32>,
     existing: FxHashSet<u128>,
+    booked: booked::Booked<'p>,
     pending: Vec<Planned>,
     counts: Counts,
     rejected: Vec<RejectedRow>,
@@ -374,6 +379,7 @@ impl Engine<'_, '_, '_> {
         let Some(header) = self.header.take() else {
             return true;
         };
+        let voucher_col = header.col(crate::read::rules::Field::Voucher);
         for r in batch.filter(|r| r.index > header.row) {
             self.rows_seen += 1;
             self.last_row = Some(r.index);
@@ -383,7 +389,7 @@ impl Engine<'_, '_, '_> {
                 Kind::Note => self.counts.notes += 1,
                 Kind::Data => {
                     let read = row::read_row(self.cx, &header, &r);
-                    self.data_row(r, read);
+                    self.data_row(r, read, voucher_col);
                 }
             }
         }
@@ -487,7 +493,7 @@ impl Engine<'_, '_, '_> {
         );
     }
 
-    fn data_row(&mut self, row: Row, read: row::RowRead) {
+    fn data_row(&mut self, row: Row, read: row::RowRead, voucher_col: Option<u32>) {
         let mut occurrence = None;
         if let Some(k) = &read.key {
             let code = &self.cx.project.lines[usize::from(k.line)].code;
@@ -516,6 +522,18 @@ impl Engine<'_, '_, '_> {
                 && let Some(draft) = read.draft
             {
                 self.warnings.extend(read.warnings);
+                if let (Some(col), Some(place)) =
+                    (voucher_col, self.booked.find(k.date, &k.voucher))
+                {
+                    self.warnings.push(Diagnostic::warning(
+                        Code::Import,
+                        self.cx.cell(row.index, col),
+                        format!(
+                            "voucher {} of {} is already booked ({place}) with another amount or budget line: this row is imported as another payment",
+                            k.voucher, k.date
+                        ),
+                    ).with_help("if it corrects the booked payment, do not import it twice: book a correcting entry (or leave this row out); if the voucher has several lines, all is well".to_string()));
+                }
                 self.accept(draft, hex);
                 return;
             }

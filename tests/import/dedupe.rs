@@ -171,3 +171,50 @@ fn a_payment_in_the_ledger_and_on_the_bank_statement_is_imported_once() {
     assert!(out.contains("imported                  1"), "{out}");
     assert!(out.contains("already imported 1"), "{out}");
 }
+
+#[test]
+fn a_corrected_row_of_a_booked_voucher_is_imported_with_a_warning_naming_it() {
+    // October's export said 150,000 for PV-7; November's export corrects it to 105,000.
+    // The corrected row has a new key (the amount is part of it), so it would be charged
+    // a second time: the import goes on (a voucher may have several lines) but says
+    // where the booked one is.
+    let dir = sample_copy();
+    let first = dir.path().join("octobre.xlsx");
+    write_xlsx(
+        &first,
+        &[french_ledger(vec![
+            row(6, "PV-7", "Traiteur", 150_000.0),
+            row(7, "PV-8", "Salle", 80_000.0),
+        ])],
+    );
+    let (code, out, err) = import(dir.path(), &first, &fr_rules(), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("already booked"), "{out}{err}");
+    let booked_line = journal(dir.path())
+        .lines()
+        .position(|l| l.contains("(PV-7)"))
+        .unwrap()
+        + 1;
+    let second = dir.path().join("novembre.xlsx");
+    write_xlsx(
+        &second,
+        &[french_ledger(vec![
+            row(6, "PV-7", "Traiteur", 105_000.0),
+            row(7, "PV-8", "Salle", 80_000.0),
+            row(8, "PV-9", "Pause-café", 30_000.0),
+        ])],
+    );
+    let (code, out, err) = import(dir.path(), &second, &fr_rules(), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("imported                  2"), "{out}");
+    assert!(out.contains("already imported 1"), "{out}");
+    let all = format!("{out}{err}");
+    assert_eq!(all.matches("already booked").count(), 1, "{all}");
+    assert!(
+        all.contains(&format!(
+            "voucher PV-7 of 2017-11-06 is already booked (books.journal:{booked_line}, imported from sources/"
+        )),
+        "{all}"
+    );
+    assert!(all.contains("novembre.xlsx#Dépenses!B"), "{all}");
+}
