@@ -392,6 +392,45 @@ fn psc_rounds_half_up_on_the_base_and_posting_twice_adds_nothing() {
 }
 
 #[test]
+fn psc_posted_beyond_what_is_due_is_reported_and_never_posted_negative() {
+    // 5 % of 14,050 is posted (703); then a refund of 4,050 lowers the base to 10,000,
+    // so 500 are due: 203 were charged too much.
+    let dir = ledger(PSC_AGREEMENT, &spend("2017-04-03", "EU", "1", 14_050));
+    let (code, _, err) = run(&[
+        "-L",
+        s(dir.path()),
+        "psc",
+        "--through",
+        "2017-06-30",
+        "--post",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let journal = dir.path().join("books.journal");
+    let mut text = std::fs::read_to_string(&journal).unwrap();
+    text.push('\n');
+    text.push_str("2017-05-02 * (AV) Remboursement\n    assets:bank    4050 XOF\n    ; donor: EU\n    expenses:workshops    -4050 XOF\n    ; donor: EU\n    ; line: 1\n");
+    std::fs::write(&journal, &text).unwrap();
+    for post in [false, true] {
+        let mut args = vec!["-L", s(dir.path()), "psc", "--through", "2017-06-30"];
+        if post {
+            args.push("--post");
+        }
+        let (code, _, err) = run(&args);
+        assert_eq!(code, 1, "{err}");
+        assert!(
+            err.contains("703 XOF of PSC posted, 500 XOF due through 2017-06-30: 203 XOF too much — book a reversal to expenses:psc"),
+            "{err}"
+        );
+        assert!(!err.contains("nothing to post"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(&journal).unwrap(),
+            text,
+            "--post wrote"
+        );
+    }
+}
+
+#[test]
 fn psc_post_survives_a_crash_at_every_write_step() {
     for step in ["after-temp-write", "before-fsync", "before-rename"] {
         let dir = ledger(PSC_AGREEMENT, &spend("2017-04-03", "EU", "1", 14_050));

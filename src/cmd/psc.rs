@@ -10,8 +10,9 @@ use crate::diag::Diagnostic;
 use crate::fsio::{LedgerLock, append_to_journal};
 use crate::precision::Precisions;
 use crate::read::journal::append_text;
+use crate::render::amount::group_exact;
 use crate::render::finance;
-use crate::report::psc::{compute, transaction_text};
+use crate::report::psc::{PscComputation, compute, transaction_text};
 
 /// Computes PSC through the date; with `--post`, appends what is due under the ledger
 /// lock, all or nothing.
@@ -33,8 +34,14 @@ pub fn run(cli: &Cli, args: &PscArgs) -> anyhow::Result<Outcome> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     finance::psc(&rows, args.format, cli.lang, &mut out)?;
     out.flush()?;
+    let over = over_posted(&rows, args.through, &mut io::stderr().lock())?;
+    let outcome = if over {
+        Outcome::Problems
+    } else {
+        Outcome::Clean
+    };
     if !args.post {
-        return Ok(Outcome::Clean);
+        return Ok(outcome);
     }
     let text: String = rows
         .iter()
@@ -43,12 +50,14 @@ pub fn run(cli: &Cli, args: &PscArgs) -> anyhow::Result<Outcome> {
         .join("\n");
     let mut err = io::stderr().lock();
     if text.is_empty() {
-        writeln!(
-            err,
-            "psc: nothing to post through {} (already posted)",
-            args.through
-        )?;
-        return Ok(Outcome::Clean);
+        if !over {
+            writeln!(
+                err,
+                "psc: nothing to post through {} (already posted)",
+                args.through
+            )?;
+        }
+        return Ok(outcome);
     }
     if !passes_checks(&mut books, &text, &mut err)? {
         return Ok(Outcome::Problems);
@@ -62,7 +71,33 @@ pub fn run(cli: &Cli, args: &PscArgs) -> anyhow::Result<Outcome> {
         "psc: {count} transaction(s) appended to {}",
         journal.display()
     )?;
-    Ok(Outcome::Clean)
+    Ok(outcome)
+}
+
+/// Says which agreements were charged more PSC than is due (the base shrank after PSC
+/// was posted: refunds, reclassified costs, a lowered rate); `--post` never posts a
+/// negative amount, so the officer books the reversal. True when there is one.
+fn over_posted(
+    rows: &[PscComputation],
+    through: chrono::NaiveDate,
+    err: &mut dyn Write,
+) -> io::Result<bool> {
+    let mut any = false;
+    for r in rows.iter().filter(|r| r.posted > r.due) {
+        any = true;
+        writeln!(
+            err,
+            "psc: {} ({}): {} {cur} of PSC posted, {} {cur} due through {through}: {} {cur} too much — book a reversal to {}",
+            r.agreement,
+            r.donor,
+            group_exact(r.posted),
+            group_exact(r.due),
+            group_exact(r.posted - r.due),
+            r.account,
+            cur = r.currency,
+        )?;
+    }
+    Ok(any)
 }
 
 /// The books with the generated text appended pass every check they passed before:
