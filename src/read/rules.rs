@@ -470,6 +470,23 @@ impl Validator<'_> {
                         ),
                     );
                 }
+                // Headers are matched without case, accents or punctuation: two fields
+                // naming the same header could never both be found.
+                let taken = columns.iter().find(|(_, others): &&(Field, Vec<String>)| {
+                    others.iter().any(|o| header_key(o) == header_key(n))
+                });
+                if let Some((other, _)) = taken
+                    && !header_key(n).is_empty()
+                {
+                    self.error(
+                        span.clone(),
+                        format!(
+                            "columns.{}: {n:?} is already the header of columns.{}; a column holds one field",
+                            field.key(),
+                            other.key()
+                        ),
+                    );
+                }
             }
             columns.push((field, names));
         }
@@ -666,6 +683,26 @@ payment_account = "assets:bank:xof"
         let text = GOOD.replace("line = [\"Ligne budgétaire\"]\n", "");
         let errs = parse(&text).unwrap_err();
         assert!(errs[0].message.contains("needs `line`"), "{errs:?}");
+    }
+
+    #[test]
+    fn one_header_cannot_name_two_fields() {
+        // «N° pièce» and «No piece» are the same header once case, accents and
+        // punctuation are set aside.
+        let text = GOOD.replace("amount = [", "description = [\"No piece\"]\namount = [");
+        let errs = parse(&text).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].message.contains(
+                "columns.description: \"No piece\" is already the header of columns.voucher"
+            ),
+            "{errs:?}"
+        );
+        assert_eq!(
+            errs[0].text_pos().unwrap().line,
+            8,
+            "the description line, 0-based"
+        );
     }
 
     #[test]
