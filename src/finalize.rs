@@ -42,14 +42,38 @@ pub fn infer_elided_amounts(journal: &mut Journal, precisions: &Precisions) -> V
                     continue;
                 }
                 sums.clear();
+                let mut rounded = None;
                 for p in postings.iter().filter(|p| !p.elided) {
                     let Some(w) = journal.weight(p, |c| precisions.of(c)) else {
                         continue;
                     };
+                    // A unit cost's weight is rounded to the cost commodity's precision
+                    // (whole francs); hledger and ledger keep the fraction.
+                    if p.extra.is_some()
+                        && let Some(exact) = journal.weight(p, |_| None)
+                        && exact.quantity != w.quantity
+                    {
+                        rounded.get_or_insert(exact);
+                    }
                     add(&mut sums, w);
                 }
                 sums.retain(|a| !a.quantity.is_zero());
                 let p = &postings[first];
+                if let (Some(exact), [one]) = (rounded, sums.as_slice()) {
+                    diags.push(
+                        Diagnostic::warning(
+                            Code::Compat,
+                            Location::Text(journal.posting_pos(t, p)),
+                            format!(
+                                "this amount is inferred as {} from a cost worth {} {} rounded to the commodity's precision; hledger and ledger keep the fraction, so their totals would differ",
+                                format_amounts(journal, precisions, &[Amount { quantity: -one.quantity, commodity: one.commodity }]),
+                                exact.quantity.normalize(),
+                                journal.commodity_name(exact.commodity),
+                            ),
+                        )
+                        .with_help("write this posting's amount explicitly (or a total cost with `@@`)"),
+                    );
+                }
                 match sums.as_slice() {
                     [] => {
                         let commodity = postings

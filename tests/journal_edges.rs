@@ -210,3 +210,32 @@ fn odd_but_accepted_journals_round_trip_through_print() {
         }
     }
 }
+
+#[test]
+fn an_amount_inferred_from_a_rounded_cost_is_warned_about() {
+    // 100 × 597.125 = 59,712.5 XOF: we book whole francs (59,713, rounded half up), the
+    // peers keep the half franc. The books still read; `check` says where they differ.
+    let text = "2017-01-05 Achat\n    assets:usd    100 USD @ 597.125 XOF\n    assets:bank\n\n\
+                2017-01-06 Achat exact\n    assets:usd    100 USD @ 597.12 XOF\n    assets:bank\n";
+    let (code, out, err) = on(text, &["check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let all = format!("{out}{err}");
+    assert_eq!(all.matches("warning[compat]").count(), 1, "{all}");
+    assert!(
+        all.contains("inferred as -59,713 XOF from a cost worth 59712.5 XOF rounded"),
+        "{all}"
+    );
+    assert!(all.contains("edge.journal:3:5"), "{all}");
+    let ours = flat(text);
+    assert!(
+        ours.contains(&"assets:bank,XOF,-119425".to_string()),
+        "{ours:?}"
+    );
+    if have("hledger") {
+        let theirs = hledger_flat(text);
+        assert!(
+            theirs.contains(&"assets:bank,XOF,-119424.5".to_string()),
+            "{theirs:?}"
+        );
+    }
+}
