@@ -23,6 +23,7 @@ mod audit;
 mod budget;
 mod cli;
 mod compat;
+mod conversion;
 mod errors;
 mod export;
 mod hostile;

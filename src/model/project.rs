@@ -235,6 +235,14 @@ impl Project {
         self.agreements.iter().filter(move |a| a.donor == id)
     }
 
+    /// The agreement of donor `id` a report dated `date` goes by: the last one begun by
+    /// then, else its first (before any has begun); `None` for a donor without one.
+    pub fn agreement_at(&self, id: &str, date: NaiveDate) -> Option<&Agreement> {
+        let mut agreements = self.agreements.iter().filter(|a| a.donor == id);
+        let first = agreements.clone().next();
+        agreements.rfind(|a| a.start <= date).or(first)
+    }
+
     /// The activity with code `code`.
     pub fn activity(&self, code: &str) -> Option<&Activity> {
         self.activities.iter().find(|a| a.code == code)

@@ -3,18 +3,20 @@
 //!
 //! Approved amounts are the line's budget in force at the report date (its latest
 //! revision), split among donors by the shares in force with largest remainder, so the
-//! donors' parts add up to the line to the franc.
+//! donors' parts add up to the line to the franc. In another currency, approved amounts
+//! are converted at the report date; spending, posting by posting at each posting's date
+//! (as the donor report and `funds` convert it), in the pass that sums it.
 
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::frame;
-use super::rates::{Converter, RateError};
-use crate::model::Journal;
+use super::frame::{self, FrameError};
+use super::rates::{Converter, PostingConversion, RateError, month_end};
 use crate::model::money::{allocate, round_half_up};
 use crate::model::project::{Agreement, FlexLevel, Project};
+use crate::model::{Journal, Symbol};
 use crate::precision::Precisions;
 use crate::read::template::{self, Grouping};
 
@@ -148,14 +150,108 @@ pub enum BudgetError {
     Allocation(#[from] crate::model::money::AllocationError),
 }
 
-#[derive(Debug, Default, Clone)]
+impl From<FrameError> for BudgetError {
+    fn from(e: FrameError) -> BudgetError {
+        match e {
+            FrameError::Polars(e) => BudgetError::Frame(e),
+            FrameError::Rate(e) => BudgetError::Rate(e),
+        }
+    }
+}
+
+/// Spending in the functional currency, and converted posting by posting.
+#[derive(Debug, Default, Clone, Copy)]
+struct Sum {
+    functional: Decimal,
+    converted: Decimal,
+}
+
+impl std::ops::AddAssign for Sum {
+    fn add_assign(&mut self, o: Sum) {
+        self.functional += o.functional;
+        self.converted += o.converted;
+    }
+}
+
+/// A (donor, line)'s spending, converted into the report's currency.
+#[derive(Debug, Default, Clone, Copy)]
 struct Spent {
-    period: Decimal,
-    to_date: Decimal,
-    outside: Decimal,
-    /// Spent to date per (year, month), for conversion month by month.
-    months: BTreeMap<(i32, u32), Decimal>,
-    months_period: BTreeMap<(i32, u32), Decimal>,
+    period: Sum,
+    to_date: Sum,
+    outside: Sum,
+}
+
+/// A donor's agreements, and how its spending is converted in the pass that sums it:
+/// into the report's currency for its rows, into each agreement's currency for its
+/// ceiling. A slot is the index of one of the donor's conversions; `None` keeps the
+/// functional currency.
+struct DonorPlan<'a> {
+    symbol: Option<Symbol>,
+    agreements: Vec<&'a Agreement>,
+    /// The slot of the report's currency.
+    shown: Option<usize>,
+    /// Per agreement: the slot of its currency, and what it has been charged in it.
+    ceilings: Vec<(Option<usize>, Sum)>,
+}
+
+/// Each donor's plan (in the order of `donors`), and the conversions the aggregation
+/// makes for them.
+fn plans<'a>(
+    journal: &Journal,
+    project: &'a Project,
+    converter: &'a Converter,
+    donors: impl Iterator<Item = &'a str>,
+    target: &'a str,
+    as_of: NaiveDate,
+) -> (
+    Vec<DonorPlan<'a>>,
+    Vec<(Symbol, Vec<PostingConversion<'a>>)>,
+) {
+    let mut plans = Vec::new();
+    let mut conversions = Vec::new();
+    for id in donors {
+        let mut made: Vec<(Option<&Agreement>, &str)> = Vec::new();
+        let mut slot = |agreement: Option<&'a Agreement>, currency: &'a str| {
+            if currency == project.currency {
+                return None;
+            }
+            let same = |(a, c): &(Option<&Agreement>, &str)| {
+                *c == currency && a.map(std::ptr::from_ref) == agreement.map(std::ptr::from_ref)
+            };
+            Some(made.iter().position(same).unwrap_or_else(|| {
+                made.push((agreement, currency));
+                made.len() - 1
+            }))
+        };
+        let agreements: Vec<&Agreement> = project.agreements_of(id).collect();
+        let shown = slot(project.agreement_at(id, as_of), target);
+        let ceilings = agreements
+            .iter()
+            .map(|a| (slot(Some(a), &a.currency), Sum::default()))
+            .collect();
+        let symbol = journal.symbols.get(id);
+        if let Some(symbol) = symbol {
+            conversions.push((
+                symbol,
+                made.iter()
+                    .map(|(a, c)| converter.postings(*a, c))
+                    .collect(),
+            ));
+        }
+        plans.push(DonorPlan {
+            symbol,
+            agreements,
+            shown,
+            ceilings,
+        });
+    }
+    (plans, conversions)
+}
+
+/// True when the agreement's eligibility period shares a day with `date`'s month.
+fn touches_month(a: &Agreement, date: NaiveDate) -> bool {
+    let first = date.with_day(1).unwrap_or(date);
+    first <= a.end && month_end(first) >= a.start
 }
 
 /// Builds the budget report.
@@ -186,45 +282,64 @@ pub fn budget(
         .or_else(|| journal.transactions.iter().map(|t| t.date).max())
         .unwrap_or(project.end);
     let mut notes = Vec::new();
+    let target = spec
+        .currency
+        .clone()
+        .unwrap_or_else(|| functional.to_string());
+    let in_scope = project
+        .donors
+        .iter()
+        .filter(|d| spec.donor.as_ref().is_none_or(|x| *x == d.id));
+    let (mut plans, conversions) = plans(
+        journal,
+        project,
+        converter,
+        in_scope.clone().map(|d| d.id.as_str()),
+        &target,
+        as_of,
+    );
 
-    // Spending per (donor, line), from the polars aggregation.
-    let mut spent: BTreeMap<(String, String), Spent> = BTreeMap::new();
+    // Spending per (donor, line) up to the report date, from the polars aggregation,
+    // each posting converted on its own as it is read.
+    let mut spent: BTreeMap<(Symbol, Symbol), Spent> = BTreeMap::new();
     let mut untagged = Decimal::ZERO;
     if let Some(f) = journal.commodities.get(functional) {
         // A donor the journal never names has spent nothing: match no posting.
-        let only = spec.donor.as_ref().map(|d| {
-            journal
-                .symbols
-                .get(d)
-                .unwrap_or_else(crate::model::Symbol::never)
-        });
-        let (rows, foreign) = frame::spending(journal, f, precisions, only)?;
-        if foreign > 0 {
-            notes.push(Note::Foreign { postings: foreign });
+        let only = spec
+            .donor
+            .as_ref()
+            .map(|d| journal.symbols.get(d).unwrap_or_else(Symbol::never));
+        let expenditure = frame::spending(journal, f, precisions, only, as_of, &conversions)?;
+        if expenditure.foreign > 0 {
+            notes.push(Note::Foreign {
+                postings: expenditure.foreign,
+            });
         }
-        for s in rows {
-            if s.date > as_of {
-                continue;
-            }
+        for (s, converted) in expenditure.iter() {
             let (Some(d), Some(l)) = (s.donor, s.line) else {
                 untagged += s.amount;
                 continue;
             };
-            let donor = journal.symbol(d).to_string();
-            let entry = spent
-                .entry((donor.clone(), journal.symbol(l).to_string()))
-                .or_default();
-            let month = (s.date.year(), s.date.month());
-            entry.to_date += s.amount;
-            *entry.months.entry(month).or_default() += s.amount;
+            let mut plan = plans.iter_mut().find(|p| p.symbol == Some(d));
+            let sum = |slot: Option<usize>| Sum {
+                functional: s.amount,
+                converted: slot.map_or(s.amount, |k| converted[k]),
+            };
+            let amount = sum(plan.as_ref().and_then(|p| p.shown));
+            let entry = spent.entry((d, l)).or_default();
+            entry.to_date += amount;
             if spec.from.is_none_or(|f| s.date >= f) {
-                entry.period += s.amount;
-                *entry.months_period.entry(month).or_default() += s.amount;
+                entry.period += amount;
             }
-            if !project.agreements_of(&donor).any(|a| a.covers(s.date))
-                && project.agreements_of(&donor).next().is_some()
-            {
-                entry.outside += s.amount;
+            let Some(plan) = plan.as_mut() else { continue };
+            if !plan.agreements.is_empty() && !plan.agreements.iter().any(|a| a.covers(s.date)) {
+                entry.outside += amount;
+            }
+            // An agreement's ceiling is charged the spending of the months it touches.
+            for (a, (slot, charged)) in plan.agreements.iter().zip(&mut plan.ceilings) {
+                if touches_month(a, s.date) {
+                    *charged += sum(*slot);
+                }
             }
         }
     }
@@ -232,23 +347,10 @@ pub fn budget(
         notes.push(Note::Untagged { amount: untagged });
     }
 
-    let target = spec
-        .currency
-        .clone()
-        .unwrap_or_else(|| functional.to_string());
     let mut rows = Vec::new();
-    for donor in project
-        .donors
-        .iter()
-        .filter(|d| spec.donor.as_ref().is_none_or(|x| *x == d.id))
-    {
-        let agreements: Vec<&Agreement> = project.agreements_of(&donor.id).collect();
-        let agreement = agreements
-            .iter()
-            .rev()
-            .find(|a| a.start <= as_of)
-            .or(agreements.first())
-            .copied();
+    for (donor, plan) in in_scope.zip(&plans) {
+        let agreements = &plan.agreements;
+        let agreement = project.agreement_at(&donor.id, as_of);
         let (span_start, span_end) = match (
             agreements.iter().map(|a| a.start).min(),
             agreements.iter().map(|a| a.end).max(),
@@ -259,8 +361,6 @@ pub fn budget(
         let elapsed = months_between(span_start, as_of.min(span_end));
         let total_months = months_between(span_start, span_end);
         let conv = |amount: Decimal| converter.convert(agreement, &target, amount, as_of);
-        let conv_months =
-            |m: &BTreeMap<(i32, u32), Decimal>| converter.convert_by_month(agreement, &target, m);
         let target_scale = if target == functional {
             scale
         } else {
@@ -272,13 +372,15 @@ pub fn budget(
             let (amount, shares) = line.in_force(as_of);
             let approved_xof = donor_part(amount, shares, &donor.id, scale)?;
             let original_xof = donor_part(line.amount, &line.shares, &donor.id, scale)?;
-            let s = spent
-                .get(&(donor.id.clone(), line.code.clone()))
-                .cloned()
+            let s = plan
+                .symbol
+                .zip(journal.symbols.get(&line.code))
+                .and_then(|key| spent.get(&key))
+                .copied()
                 .unwrap_or_default();
             let in_budget = shares.iter().any(|(d, _)| *d == donor.id)
                 || line.shares.iter().any(|(d, _)| *d == donor.id);
-            if !in_budget && s.to_date.is_zero() {
+            if !in_budget && s.to_date.functional.is_zero() {
                 continue;
             }
             let mut row = BudgetRow {
@@ -292,13 +394,13 @@ pub fn budget(
                 approved: conv(approved_xof)?,
                 original: conv(original_xof)?,
                 revised: line.revised_on(as_of),
-                spent_period: conv_months(&s.months_period)?,
-                spent_to_date: conv_months(&s.months)?,
+                spent_period: s.period.converted,
+                spent_to_date: s.to_date.converted,
                 remaining: Decimal::ZERO,
                 used_pct: None,
                 burn_per_month: Decimal::ZERO,
                 projection: Decimal::ZERO,
-                outside_eligibility: conv(s.outside)?,
+                outside_eligibility: s.outside.converted,
                 flags: Vec::new(),
             };
             finish(&mut row, elapsed, total_months, target_scale);
@@ -312,7 +414,7 @@ pub fn budget(
             {
                 row.flags.push(Flag::BeyondFlexibility);
             }
-            if !s.outside.is_zero() {
+            if !s.outside.functional.is_zero() {
                 row.flags.push(Flag::OutsideEligibility);
             }
             line_rows.push((line, row));
@@ -365,33 +467,18 @@ pub fn budget(
         if members.iter().any(|r| !r.outside_eligibility.is_zero()) {
             donor_row.flags.push(Flag::OutsideEligibility);
         }
-        for a in &agreements {
-            // Line by line and month by month, as the rows are converted, so the
-            // ceiling check and the donor's total agree to the cent.
-            let mut charged = Decimal::ZERO;
-            let mut charged_xof = Decimal::ZERO;
-            for (_, s) in spent.iter().filter(|((d, _), _)| *d == donor.id) {
-                let months: BTreeMap<(i32, u32), Decimal> = s
-                    .months
-                    .iter()
-                    .filter(|((y, m), _)| {
-                        let first = NaiveDate::from_ymd_opt(*y, *m, 1).unwrap_or(a.start);
-                        first <= a.end && super::rates::month_end(first) >= a.start
-                    })
-                    .map(|(k, v)| (*k, *v))
-                    .collect();
-                charged_xof += months.values().copied().sum::<Decimal>();
-                charged += converter.convert_by_month(Some(a), &a.currency, &months)?;
-            }
+        for (a, (_, charged)) in agreements.iter().zip(&plan.ceilings) {
+            // Posting by posting, as the rows and the donor report are converted, so
+            // the ceiling check and the donor's total agree to the cent.
             notes.push(Note::Ceiling {
                 donor: donor.id.clone(),
                 agreement: a.reference.clone(),
                 currency: a.currency.clone(),
-                charged,
-                charged_functional: charged_xof,
+                charged: charged.converted,
+                charged_functional: charged.functional,
                 ceiling: a.ceiling,
             });
-            if charged > a.ceiling {
+            if charged.converted > a.ceiling {
                 donor_row.flags.push(Flag::OverCeiling);
             }
         }

@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
 use super::budget::{BudgetError, BudgetSpec, Flag, RowKind, budget};
-use super::rates::{Converter, RateError, RateUsed};
+use super::rates::{Converter, PostingConversion, RateError, RateUsed};
 use crate::model::money::allocate;
 use crate::model::project::{Agreement, Donor, Project};
 use crate::model::{AccountType, Journal, Meta};
@@ -257,12 +257,7 @@ fn build_report(
                 .join(", "),
         });
     }
-    let agreement = agreements
-        .iter()
-        .rev()
-        .find(|a| a.start <= spec.to)
-        .or(agreements.first())
-        .map(|a| (*a).clone());
+    let agreement = project.agreement_at(&donor.id, spec.to).cloned();
     let template_name = spec
         .template
         .clone()
@@ -312,12 +307,10 @@ fn build_report(
     let context = PostingPass {
         journal,
         precisions,
-        converter,
+        conversion: converter.postings(a, &currency),
         types: &types,
         donor: donor_sym,
         source_tag,
-        agreement: a,
-        currency: &currency,
         functional: &functional,
         from: spec.from,
         to: spec.to,
@@ -580,12 +573,11 @@ impl Partial {
 struct PostingPass<'a> {
     journal: &'a Journal,
     precisions: &'a Precisions,
-    converter: &'a Converter,
+    /// Into the donor's currency, posting by posting (cloned for each block).
+    conversion: PostingConversion<'a>,
     types: &'a [Option<AccountType>],
     donor: Option<crate::model::Symbol>,
     source_tag: Option<crate::model::Symbol>,
-    agreement: Option<&'a Agreement>,
-    currency: &'a str,
     functional: &'a str,
     from: NaiveDate,
     to: NaiveDate,
@@ -595,9 +587,7 @@ impl PostingPass<'_> {
     fn run(&self, chunk: &[u32]) -> Result<Partial, RateError> {
         let j = self.journal;
         let mut out = Partial::default();
-        // Postings of a day share a rate: look it up once per date.
-        let mut rates: std::collections::HashMap<NaiveDate, Decimal> =
-            std::collections::HashMap::new();
+        let mut conversion = self.conversion.clone();
         for &i in chunk {
             let t = &j.transactions[i as usize];
             if t.date > self.to {
@@ -615,19 +605,9 @@ impl PostingPass<'_> {
                 if j.commodity_name(w.commodity) != self.functional {
                     continue;
                 }
-                let rate = match rates.get(&t.date) {
-                    Some(r) => *r,
-                    None => {
-                        let r = self
-                            .converter
-                            .rate_value(self.agreement, self.currency, t.date)?;
-                        rates.insert(t.date, r);
-                        r
-                    }
-                };
                 let amount = Amounts {
                     functional: w.quantity,
-                    donor: self.converter.apply(w.quantity, rate, self.currency),
+                    donor: conversion.convert(w.quantity, t.date)?,
                 };
                 out.total_functional += amount.functional;
                 out.total_converted += amount.donor;

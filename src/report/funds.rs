@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::psc::is_psc;
@@ -33,6 +33,7 @@ pub struct FundRow {
     pub closing: Decimal,
     /// Donor-currency figures (by the agreement's rule).
     pub received_donor: Decimal,
+    /// Each posting converted at its date, then summed, as the donor report does.
     pub spent_donor: Decimal,
     pub closing_donor: Decimal,
 }
@@ -61,10 +62,13 @@ pub fn funds(
             rows.push(empty(donor, &project.currency));
             continue;
         };
-        let agreement = project.agreements_of(&donor.id).last();
+        let agreement = project.agreement_at(&donor.id, to);
+        let currency = donor.currency.as_str();
         let mut received = Decimal::ZERO;
         let (mut direct, mut psc) = (Decimal::ZERO, Decimal::ZERO);
-        let mut spent_months: BTreeMap<(i32, u32), Decimal> = BTreeMap::new();
+        // Spending in the donor's currency, each posting converted as the donor report does.
+        let mut spending = converter.postings(agreement, currency);
+        let mut spent_donor = Decimal::ZERO;
         // Holdings: functional amount and foreign quantities, at the opening and closing dates.
         let mut open_functional = Decimal::ZERO;
         let mut close_functional = Decimal::ZERO;
@@ -112,9 +116,7 @@ pub fn funds(
                             } else {
                                 direct += w.quantity;
                             }
-                            *spent_months
-                                .entry((t.date.year(), t.date.month()))
-                                .or_default() += w.quantity;
+                            spent_donor += spending.convert(w.quantity, t.date)?;
                         }
                     }
                     _ => {}
@@ -145,7 +147,6 @@ pub fn funds(
         let closing = value(close_functional, &close_foreign, to)?;
         let spent = direct + psc;
         let exchange_difference = closing - opening - received + spent;
-        let currency = donor.currency.clone();
         let received_donor = converter
             .receipts()
             .iter()
@@ -154,12 +155,11 @@ pub fn funds(
                 if r.currency == currency {
                     Ok(r.amount)
                 } else {
-                    converter.convert(agreement, &currency, r.functional, r.date)
+                    converter.convert(agreement, currency, r.functional, r.date)
                 }
             })
             .sum::<Result<Decimal, RateError>>()?;
-        let spent_donor = converter.convert_by_month(agreement, &currency, &spent_months)?;
-        let closing_donor = converter.convert(agreement, &currency, closing, to)?;
+        let closing_donor = converter.convert(agreement, currency, closing, to)?;
         rows.push(FundRow {
             donor: donor.id.clone(),
             name_fr: donor.name_fr.clone(),
@@ -167,7 +167,7 @@ pub fn funds(
                 .name_en
                 .clone()
                 .unwrap_or_else(|| donor.name_fr.clone()),
-            currency,
+            currency: currency.to_string(),
             opening,
             received,
             spent_direct: direct,

@@ -3,7 +3,7 @@
 //! rate from the journal's `P` directives. Always by dividing (XOF per unit), never by an
 //! inverse rate, rounded half up to the target's precision.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
@@ -213,11 +213,14 @@ impl Converter {
 
     /// `amount` in the functional currency divided by `rate`, rounded half up to the
     /// precision of `currency`.
-    pub fn apply(&self, amount: Decimal, rate: Decimal, currency: &str) -> Decimal {
-        if currency == self.functional {
-            return amount;
-        }
-        convert_divide(amount, rate, self.precision(currency)).unwrap_or(Decimal::ZERO)
+    ///
+    /// # Errors
+    /// A zero rate, or a result beyond what a decimal holds.
+    fn apply(&self, amount: Decimal, rate: Decimal, currency: &str) -> Result<Decimal, RateError> {
+        convert_divide(amount, rate, self.precision(currency)).ok_or_else(|| RateError::NoRule {
+            functional: self.functional.clone(),
+            currency: currency.to_string(),
+        })
     }
 
     /// Converts `amount` (functional currency) dated `date` into `currency`.
@@ -235,36 +238,80 @@ impl Converter {
             return Ok(amount);
         }
         let rate = self.rate(agreement, currency, date)?;
-        convert_divide(amount, rate.rate, self.precision(currency)).ok_or_else(|| {
-            RateError::NoRule {
-                functional: self.functional.clone(),
-                currency: currency.to_string(),
-            }
-        })
+        self.apply(amount, rate.rate, currency)
     }
 
-    /// Converts amounts dated by month, month by month (each at its rate), and sums them.
-    ///
-    /// # Errors
-    /// When a month has no rate.
-    pub fn convert_by_month(
-        &self,
-        agreement: Option<&Agreement>,
-        currency: &str,
-        amounts: &BTreeMap<(i32, u32), Decimal>,
-    ) -> Result<Decimal, RateError> {
-        let mut total = Decimal::ZERO;
-        for ((y, m), amount) in amounts {
-            let date = NaiveDate::from_ymd_opt(*y, *m, 1).unwrap_or_default();
-            let last = month_end(date);
-            total += self.convert(agreement, currency, *amount, last)?;
+    /// A conversion of spending into `currency` by `agreement`'s rule, posting by posting
+    /// (see [`PostingConversion`]).
+    pub fn postings<'a>(
+        &'a self,
+        agreement: Option<&'a Agreement>,
+        currency: &'a str,
+    ) -> PostingConversion<'a> {
+        PostingConversion {
+            converter: self,
+            agreement,
+            currency,
+            last: None,
+            rates: HashMap::new(),
         }
-        Ok(total)
     }
 
     /// The functional currency.
     pub fn functional(&self) -> &str {
         &self.functional
+    }
+}
+
+/// Spending converted as every report converts it — the donor report, `budget` and
+/// `funds` alike: each posting on its own, at its date, by the agreement's rule, rounded
+/// half up to the currency's precision; a total is the sum of its converted postings, so
+/// the reports agree to the cent. (Converting a total at once gives another figure: the
+/// donor report shows the difference.)
+///
+/// Made by [`Converter::postings`]; it remembers each date's rate, so converting a
+/// posting allocates nothing but the first time a date is seen. Clone one per thread.
+#[derive(Debug, Clone)]
+pub struct PostingConversion<'a> {
+    converter: &'a Converter,
+    agreement: Option<&'a Agreement>,
+    currency: &'a str,
+    /// The last date converted and its rate: postings come in runs of a date.
+    last: Option<(NaiveDate, Decimal)>,
+    rates: HashMap<NaiveDate, Decimal>,
+}
+
+impl PostingConversion<'_> {
+    /// The decimals of the currency converted into: those of every converted posting.
+    pub fn precision(&self) -> u32 {
+        self.converter.precision(self.currency)
+    }
+
+    /// One posting's `amount` in the functional currency, dated `date`, in the currency.
+    ///
+    /// # Errors
+    /// When no rate is available on `date`.
+    pub fn convert(&mut self, amount: Decimal, date: NaiveDate) -> Result<Decimal, RateError> {
+        let c = self.converter;
+        if self.currency == c.functional {
+            return Ok(amount);
+        }
+        let rate = match self.last {
+            Some((d, rate)) if d == date => rate,
+            _ => {
+                let rate = match self.rates.get(&date) {
+                    Some(rate) => *rate,
+                    None => {
+                        let rate = c.rate_value(self.agreement, self.currency, date)?;
+                        self.rates.insert(date, rate);
+                        rate
+                    }
+                };
+                self.last = Some((date, rate));
+                rate
+            }
+        };
+        c.apply(amount, rate, self.currency)
     }
 }
 
