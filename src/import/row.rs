@@ -577,6 +577,29 @@ impl Reader<'_> {
             return None;
         }
         let code = clean(&v.to_text());
+        if matches!(v, Value::Number(_) | Value::Int(_)) {
+            // A number cell has lost its trailing zeros: 2.10 typed as a number reads
+            // 2.1. When the project has such a line, the cell cannot say which it is.
+            let longer: Vec<&str> = cx
+                .project
+                .lines
+                .iter()
+                .map(|l| l.code.as_str())
+                .filter(|c| lost_zeros(&code, c))
+                .collect();
+            if !longer.is_empty() {
+                self.error(
+                    cx,
+                    col,
+                    format!(
+                        "the budget line is a number ({code}), which may have lost trailing zeros: it could be line {code} or {}",
+                        longer.join(" or ")
+                    ),
+                    Some("type the line code as text in the spreadsheet (format the column as Text, or start with an apostrophe: '2.10)".into()),
+                );
+                return None;
+            }
+        }
         match cx.line(&code) {
             Some(l) => Some(l),
             None => {
@@ -921,4 +944,40 @@ pub fn clean(text: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+/// Whether line `code`, read from a number cell, may be `candidate` with its trailing
+/// zeros lost: `2.1` for `2.10`, `3` for `3.0`.
+fn lost_zeros(code: &str, candidate: &str) -> bool {
+    let Some(rest) = candidate.strip_prefix(code) else {
+        return false;
+    };
+    let zeros = if code.contains('.') {
+        rest
+    } else {
+        match rest.strip_prefix('.') {
+            Some(z) => z,
+            None => return false,
+        }
+    };
+    !rest.is_empty() && zeros.bytes().all(|b| b == b'0')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lost_zeros;
+
+    #[test]
+    fn trailing_zeros_a_number_cell_may_have_lost() {
+        assert!(lost_zeros("2.1", "2.10"));
+        assert!(lost_zeros("2.1", "2.100"));
+        assert!(lost_zeros("3", "3.0"));
+        assert!(!lost_zeros("2.1", "2.1"));
+        assert!(!lost_zeros("2.1", "2.11"));
+        assert!(
+            !lost_zeros("2", "20"),
+            "a number never loses a zero before the point"
+        );
+        assert!(!lost_zeros("2.1", "12.10"));
+    }
 }

@@ -293,3 +293,46 @@ fn a_sheet_without_header_says_so() {
     assert!(!err.contains("1 rows"), "{err}");
     assert_eq!(journal(dir.path()), before);
 }
+
+#[test]
+fn a_line_typed_as_a_number_that_may_have_lost_its_zeros_is_refused() {
+    // With lines 1.1 and 1.10 in the project, a number cell 1.1 (Excel drops the
+    // trailing zero of 1.10) cannot say which line it is; as text it can.
+    let dir = sample_copy();
+    let project = dir.path().join("project.toml");
+    let mut text = std::fs::read_to_string(&project).unwrap();
+    text.push_str(
+        "\n[[lines]]\ncode = \"1.10\"\nname_fr = \"Ligne 1.10\"\namount = 0\nshares = { GOV = 100 }\nactivities = [\"A3\"]\ncategories = { eu = \"1\", undg = \"1\", netherlands = \"1\", glo-act = \"1\" }\n",
+    );
+    std::fs::write(&project, text).unwrap();
+    let gov_row = |line: C| {
+        vec![
+            C::Date(2017, 11, 6),
+            t("PV-L1"),
+            t("Indemnités"),
+            line,
+            t("GOV"),
+            t("A3"),
+            n(50_000.0),
+        ]
+    };
+    let file = dir.path().join("lignes.xlsx");
+    let rules = dir.path().join("regles.toml");
+    let text = std::fs::read_to_string(fr_rules()).unwrap().replace(
+        "\"1.1\" = \"expenses:66-personnel:661-remunerations\"",
+        "\"1.1\" = \"expenses:66-personnel:661-remunerations\"\n\"1.10\" = \"expenses:66-personnel:661-remunerations\"",
+    );
+    std::fs::write(&rules, text).unwrap();
+    write_xlsx(&file, &[french_ledger(vec![gov_row(n(1.1))])]);
+    let found = refused(dir.path(), &file, &rules);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].0.contains("the budget line is a number (1.1), which may have lost trailing zeros: it could be line 1.1 or 1.10"),
+        "{found:?}"
+    );
+    assert!(found[0].1 == "Dépenses!D4", "{found:?}");
+    write_xlsx(&file, &[french_ledger(vec![gov_row(t("1.10"))])]);
+    let (code, out, err) = import(dir.path(), &file, &rules, &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(journal(dir.path()).contains("; line: 1.10"));
+}
