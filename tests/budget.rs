@@ -209,6 +209,27 @@ fn the_ceiling_is_checked_in_the_agreement_currency_to_the_cent() {
 }
 
 #[test]
+fn the_ceiling_counts_only_spending_inside_the_agreement_period() {
+    // An agreement that starts mid-month: the spending five days before it is ELIG, and
+    // is not charged to its ceiling (it used to be, with the whole month).
+    let agreement = EU_AGREEMENT
+        .replace("100000.00", "1000.00")
+        .replace("start = 2017-01-01", "start = 2017-05-15");
+    let body = spend("2017-05-10", "EU", "1", 655_957) + &spend("2017-05-20", "EU", "1", 655_957);
+    let dir = ledger(&agreement, &body);
+    let r = budget_json(dir.path(), &[]);
+    let donor_flags = flags(row(&r, "donor", "EU", None));
+    assert!(
+        !donor_flags.contains(&"over-ceiling".to_string()),
+        "{donor_flags:?}"
+    );
+    assert!(
+        donor_flags.contains(&"outside-eligibility".to_string()),
+        "{donor_flags:?}"
+    );
+}
+
+#[test]
 fn the_peg_converts_by_dividing_and_rounding_half_up() {
     let dir = ledger(EU_AGREEMENT, &spend("2017-05-02", "EU", "1", 1_000_000));
     let r = budget_json(dir.path(), &["--currency", "EUR"]);

@@ -13,7 +13,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::frame::{self, FrameError};
-use super::rates::{Converter, PostingConversion, RateError, month_end};
+use super::rates::{Converter, PostingConversion, RateError};
 use crate::model::money::{allocate, round_half_up};
 use crate::model::project::{Agreement, FlexLevel, Project};
 use crate::model::{Journal, Symbol};
@@ -248,12 +248,6 @@ fn plans<'a>(
     (plans, conversions)
 }
 
-/// True when the agreement's eligibility period shares a day with `date`'s month.
-fn touches_month(a: &Agreement, date: NaiveDate) -> bool {
-    let first = date.with_day(1).unwrap_or(date);
-    first <= a.end && month_end(first) >= a.start
-}
-
 /// Builds the budget report.
 ///
 /// # Errors
@@ -335,9 +329,10 @@ pub fn budget(
             if !plan.agreements.is_empty() && !plan.agreements.iter().any(|a| a.covers(s.date)) {
                 entry.outside += amount;
             }
-            // An agreement's ceiling is charged the spending of the months it touches.
+            // An agreement's ceiling is charged the spending of its eligibility period
+            // (what falls outside every agreement is flagged ELIG instead).
             for (a, (slot, charged)) in plan.agreements.iter().zip(&mut plan.ceilings) {
-                if touches_month(a, s.date) {
+                if a.covers(s.date) {
                     *charged += sum(*slot);
                 }
             }
