@@ -512,3 +512,22 @@ fn a_month_before_the_first_published_rate_has_no_rate() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("monthly rate (2017-02)"), "{out}");
 }
+
+#[test]
+fn the_conversion_difference_is_named_for_what_it_is() {
+    // UNODC converts at monthly rates: converting the year's total at December's rate
+    // differs from the sum of the expenses converted month by month mostly because the
+    // rate moved, not because of rounding; the workbook says so.
+    let dir = tempfile::tempdir().unwrap();
+    let text = workbook("en", "UNODC", dir.path()).join("\n");
+    assert!(
+        text.contains("Conversion difference (total spending converted at once at the budget rate − sum of the expenses each converted at its date; at a fixed rate it is rounding): "),
+        "{text}"
+    );
+    assert!(!text.contains("Rounding difference"), "{text}");
+    let fr = workbook("fr", "UNODC", dir.path()).join("\n");
+    assert!(
+        fr.contains("Écart de conversion (total des dépenses converti en une fois"),
+        "{fr}"
+    );
+}

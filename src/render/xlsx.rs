@@ -624,8 +624,8 @@ fn rates_block(
             "{} {} {}.",
             l(
                 lang,
-                "Écart d'arrondi (total converti en une fois − somme des dépenses converties) :",
-                "Rounding difference (total converted at once − sum of converted expenses):"
+                "Écart de conversion (total des dépenses converti en une fois au taux du budget − somme des dépenses converties chacune à sa date ; au taux fixe, c'est l'arrondi) :",
+                "Conversion difference (total spending converted at once at the budget rate − sum of the expenses each converted at its date; at a fixed rate it is rounding):"
             ),
             r.rounding_difference,
             r.currency
