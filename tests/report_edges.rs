@@ -531,3 +531,30 @@ fn the_conversion_difference_is_named_for_what_it_is() {
         "{fr}"
     );
 }
+
+#[test]
+fn the_share_used_has_one_decimal_in_every_currency() {
+    // NL line 3.2: 1,725,000 spent of 1,500,000 = 115 %, shown 115.0 in XOF as in EUR.
+    for currency in ["XOF", "EUR"] {
+        let (code, out, err) = run(&[
+            "-L",
+            sample_dir(),
+            "budget",
+            "--donor",
+            "NL",
+            "--currency",
+            currency,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let row = v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["kind"] == "line" && r["line"] == "3.2")
+            .unwrap();
+        assert_eq!(row["used_pct"], "115.0", "{currency}");
+    }
+}

@@ -550,7 +550,12 @@ fn beyond(spent: Decimal, approved: Decimal, percent: Decimal) -> bool {
 }
 
 fn pct(part: Decimal, whole: Decimal) -> Option<Decimal> {
-    (!whole.is_zero()).then(|| round_half_up(part * Decimal::ONE_HUNDRED / whole, 1))
+    (!whole.is_zero()).then(|| {
+        // One decimal whatever the currency's scale: 115.0 in XOF as in EUR.
+        let mut p = round_half_up(part * Decimal::ONE_HUNDRED / whole, 1);
+        p.rescale(1);
+        p
+    })
 }
 
 /// Remaining, % used, burn rate and projection from the row's totals.
