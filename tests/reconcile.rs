@@ -448,6 +448,48 @@ fn match_of<'a>(r: &'a Value, voucher: &str) -> &'a Value {
 }
 
 #[test]
+fn a_payment_the_bank_made_in_parts_is_matched_to_each_part() {
+    // March salaries booked as one payment of 70,000; the bank sent two transfers.
+    let journal = small_journal() + &payment("2017-03-22", "", "PV-20", "Salaires mars", 70_000);
+    let statement = small_statement("539 700").replace(
+        "28/03/2017;FT123",
+        "23/03/2017;;VIR EMIS SALAIRE 1;40 000;\n24/03/2017;;VIR EMIS SALAIRE 2;30 000;\n28/03/2017;FT123",
+    );
+    let dir = temp_ledger(&[
+        ("project.toml", PROJECT),
+        ("books.journal", &journal),
+        ("releve.csv", &statement),
+        ("rules.toml", RULES),
+    ]);
+    let (code, out, err) = reconcile(dir.path(), &[]);
+    assert_eq!(code, 0, "{err}\n{out}");
+    let r = json(&out);
+    assert_eq!(r["difference"], "0");
+    let split: Vec<&Value> = r["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["rule"] == "split")
+        .collect();
+    assert_eq!(split.len(), 2, "{}", r["matches"]);
+    for m in &split {
+        assert_eq!(vouchers(&m["postings"]), ["PV-20"]);
+    }
+    let amounts: Vec<&str> = split
+        .iter()
+        .map(|m| m["line"]["amount"].as_str().unwrap())
+        .collect();
+    assert_eq!(amounts, ["-40000", "-30000"]);
+    // Everything else is decided as before.
+    assert_eq!(
+        vouchers(&r["outstanding_payments"]),
+        ["PV-01", "PV-12", "PV-14", "PV-16", "PV-19"]
+    );
+    let (_, text, _) = reconcile(dir.path(), &["--format", "table", "--lang", "en"]);
+    assert!(text.contains(", 2 split lines (1 postings);"), "{text}");
+}
+
+#[test]
 fn every_matching_rule_decides_its_line() {
     let dir = small_ledger();
     let (code, out, err) = reconcile(dir.path(), &[]);

@@ -13,7 +13,9 @@
 //!    receipts): a subset of the free movements of the same sign within the window
 //!    whose sum is the line's amount (at most [`MAX_CANDIDATES`] candidates, subsets
 //!    of 2 to `max_parts`, a bounded search);
-//! 4. **errors** — a line and a movement with the same reference but different
+//! 4. **split** — several statement lines for one movement (a payment the bank made
+//!    in parts): the same search, the other way round;
+//! 5. **errors** — a line and a movement with the same reference but different
 //!    amounts.
 //!
 //! Within steps 1 and 2, when several movements could take a line (two postings of
@@ -97,6 +99,8 @@ pub enum Rule {
     Reference,
     Amount,
     Grouped,
+    /// One of several statement lines that together make one movement.
+    Split,
 }
 
 /// What settled an ambiguous match.
@@ -462,6 +466,7 @@ pub fn reconcile(
     m.one_to_one(&lines_in, Rule::Reference);
     m.one_to_one(&lines_in, Rule::Amount);
     m.grouped(&lines_in, spec.max_parts.max(2));
+    m.split(&lines_in, spec.max_parts.max(2));
     let errors = m.errors(&lines_in);
     let Matcher {
         matches,
@@ -690,7 +695,58 @@ impl Matcher<'_> {
         }
     }
 
-    /// Step 4: same reference, different amount.
+    /// Step 4: several lines of the same sign within the window for one movement, each
+    /// line a match of its own (rule `Split`) pointing at the movement.
+    fn split(&mut self, lines: &[usize], max_parts: usize) {
+        for k in 0..self.items.len() {
+            if !self.item_free[k] {
+                continue;
+            }
+            let item = &self.items[k];
+            let target = item.amount.abs();
+            let mut candidates: Vec<usize> = lines
+                .iter()
+                .copied()
+                .filter(|&l| {
+                    let line = &self.lines[l];
+                    self.line_free[l]
+                        && line.amount.is_sign_positive() == item.amount.is_sign_positive()
+                        && line.amount.abs() < target
+                        && gap(line.date, item.date) <= self.window
+                })
+                .collect();
+            if candidates.len() < 2 {
+                continue;
+            }
+            candidates.sort_by_key(|&l| (gap(self.lines[l].date, item.date), self.lines[l].row));
+            candidates.truncate(MAX_CANDIDATES);
+            let values: Vec<Decimal> = candidates
+                .iter()
+                .map(|&l| self.lines[l].amount.abs())
+                .collect();
+            let mut steps = 0usize;
+            let found = (2..=max_parts.min(values.len())).find_map(|size| {
+                let mut chosen = Vec::with_capacity(size);
+                subset(&values, 0, size, target, &mut chosen, &mut steps).then_some(chosen)
+            });
+            if let Some(chosen) = found {
+                let mut parts: Vec<usize> = chosen.iter().map(|&i| candidates[i]).collect();
+                parts.sort_by_key(|&l| self.lines[l].row);
+                self.item_free[k] = false;
+                for l in parts {
+                    self.line_free[l] = false;
+                    self.matches.push(Match {
+                        rule: Rule::Split,
+                        line: l,
+                        items: vec![k],
+                        ambiguity: None,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Step 5: same reference, different amount.
     fn errors(&mut self, lines: &[usize]) -> Vec<ErrorPair> {
         let mut pairs: Vec<(Rank, usize, usize)> = Vec::new();
         for &l in lines {

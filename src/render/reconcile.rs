@@ -107,6 +107,7 @@ fn rule_label(r: Rule, lang: Lang) -> &'static str {
         Rule::Reference => l(lang, "référence", "reference"),
         Rule::Amount => l(lang, "montant et date", "amount and date"),
         Rule::Grouped => l(lang, "regroupement", "grouped"),
+        Rule::Split => l(lang, "fractionnement", "split"),
     }
 }
 
@@ -115,6 +116,7 @@ fn rule_key(r: Rule) -> &'static str {
         Rule::Reference => "reference",
         Rule::Amount => "amount",
         Rule::Grouped => "grouped",
+        Rule::Split => "split",
     }
 }
 
@@ -277,9 +279,26 @@ pub fn summary(r: &Reconciliation, lang: Lang) -> String {
         .map(|m| m.items.len())
         .sum();
     let lines = r.statement.lines.len() - r.lines_outside;
+    // Split lines: one match per line; the movements they make up, once each.
+    let split_lines = count(Rule::Split);
+    let mut split_items: Vec<usize> = r
+        .matches
+        .iter()
+        .filter(|m| m.rule == Rule::Split)
+        .flat_map(|m| m.items.iter().copied())
+        .collect();
+    split_items.dedup();
+    let split = match (lang, split_lines) {
+        (_, 0) => String::new(),
+        (Lang::Fr, n) => format!(
+            ", {n} lignes fractionnées ({} écritures)",
+            split_items.len()
+        ),
+        (Lang::En, n) => format!(", {n} split lines ({} postings)", split_items.len()),
+    };
     match lang {
         Lang::Fr => format!(
-            "Pointage : {} lignes du relevé sur {} rapprochées — {} par référence, {} par montant et date (±{} j), {} regroupements ({} écritures) ; {} erreur(s) ; {} rapprochement(s) ambigu(s) ; {} ligne(s) hors période",
+            "Pointage : {} lignes du relevé sur {} rapprochées — {} par référence, {} par montant et date (±{} j), {} regroupements ({} écritures){split} ; {} erreur(s) ; {} rapprochement(s) ambigu(s) ; {} ligne(s) hors période",
             r.matches.len(),
             lines,
             count(Rule::Reference),
@@ -292,7 +311,7 @@ pub fn summary(r: &Reconciliation, lang: Lang) -> String {
             r.lines_outside
         ),
         Lang::En => format!(
-            "Matching: {} of {} statement lines matched — {} by reference, {} by amount and date (±{} d), {} grouped ({} postings); {} error(s); {} ambiguous match(es); {} line(s) outside the period",
+            "Matching: {} of {} statement lines matched — {} by reference, {} by amount and date (±{} d), {} grouped ({} postings){split}; {} error(s); {} ambiguous match(es); {} line(s) outside the period",
             r.matches.len(),
             lines,
             count(Rule::Reference),
