@@ -51,9 +51,9 @@ use crate::model::{Journal, Status};
 use crate::read::sheet::fold::fold;
 use crate::report::trail::Trail;
 
-/// Most movements a grouped match considers for one statement line.
+/// Most candidates a grouped or split match considers for one line or movement.
 pub const MAX_CANDIDATES: usize = 20;
-/// Search steps allowed per statement line in the grouped step.
+/// Search steps allowed per line (grouped) or movement (split).
 const MAX_STEPS: usize = 200_000;
 
 /// What to reconcile.
@@ -657,29 +657,21 @@ impl Matcher<'_> {
                 continue;
             }
             let line = &self.lines[l];
-            let target = line.amount.abs();
             let mut candidates: Vec<usize> = (0..self.items.len())
                 .filter(|&k| {
                     let item = &self.items[k];
                     self.item_free[k]
-                        && item.amount.is_sign_positive() == line.amount.is_sign_positive()
-                        && item.amount.abs() < target
-                        && gap(line.date, item.date) <= self.window
+                        && self.could_be_part(item.amount, item.date, line.amount, line.date)
                 })
                 .collect();
             candidates.sort_by_key(|&k| (gap(line.date, self.items[k].date), self.items[k].txn));
-            candidates.truncate(MAX_CANDIDATES);
-            let values: Vec<Decimal> = candidates
-                .iter()
-                .map(|&k| self.items[k].amount.abs())
-                .collect();
-            let mut steps = 0usize;
-            let found = (2..=max_parts.min(values.len())).find_map(|size| {
-                let mut chosen = Vec::with_capacity(size);
-                subset(&values, 0, size, target, &mut chosen, &mut steps).then_some(chosen)
-            });
-            if let Some(chosen) = found {
-                let mut items: Vec<usize> = chosen.iter().map(|&i| candidates[i]).collect();
+            let found = parts(
+                &candidates,
+                |k| self.items[k].amount,
+                line.amount,
+                max_parts,
+            );
+            if let Some(mut items) = found {
                 items.sort_by_key(|&k| self.items[k].txn);
                 for &k in &items {
                     self.item_free[k] = false;
@@ -695,6 +687,20 @@ impl Matcher<'_> {
         }
     }
 
+    /// Whether a movement or line (`amount` on `date`) can be one of several parts of
+    /// `whole`: the same sign, smaller, within the window.
+    fn could_be_part(
+        &self,
+        amount: Decimal,
+        date: NaiveDate,
+        whole: Decimal,
+        whole_date: NaiveDate,
+    ) -> bool {
+        amount.is_sign_positive() == whole.is_sign_positive()
+            && amount.abs() < whole.abs()
+            && gap(date, whole_date) <= self.window
+    }
+
     /// Step 4: several lines of the same sign within the window for one movement, each
     /// line a match of its own (rule `Split`) pointing at the movement.
     fn split(&mut self, lines: &[usize], max_parts: usize) {
@@ -703,37 +709,26 @@ impl Matcher<'_> {
                 continue;
             }
             let item = &self.items[k];
-            let target = item.amount.abs();
             let mut candidates: Vec<usize> = lines
                 .iter()
                 .copied()
                 .filter(|&l| {
                     let line = &self.lines[l];
                     self.line_free[l]
-                        && line.amount.is_sign_positive() == item.amount.is_sign_positive()
-                        && line.amount.abs() < target
-                        && gap(line.date, item.date) <= self.window
+                        && self.could_be_part(line.amount, line.date, item.amount, item.date)
                 })
                 .collect();
-            if candidates.len() < 2 {
-                continue;
-            }
             candidates.sort_by_key(|&l| (gap(self.lines[l].date, item.date), self.lines[l].row));
-            candidates.truncate(MAX_CANDIDATES);
-            let values: Vec<Decimal> = candidates
-                .iter()
-                .map(|&l| self.lines[l].amount.abs())
-                .collect();
-            let mut steps = 0usize;
-            let found = (2..=max_parts.min(values.len())).find_map(|size| {
-                let mut chosen = Vec::with_capacity(size);
-                subset(&values, 0, size, target, &mut chosen, &mut steps).then_some(chosen)
-            });
-            if let Some(chosen) = found {
-                let mut parts: Vec<usize> = chosen.iter().map(|&i| candidates[i]).collect();
-                parts.sort_by_key(|&l| self.lines[l].row);
+            let found = parts(
+                &candidates,
+                |l| self.lines[l].amount,
+                item.amount,
+                max_parts,
+            );
+            if let Some(mut chosen) = found {
+                chosen.sort_by_key(|&l| self.lines[l].row);
                 self.item_free[k] = false;
-                for l in parts {
+                for l in chosen {
                     self.line_free[l] = false;
                     self.matches.push(Match {
                         rule: Rule::Split,
@@ -778,6 +773,24 @@ impl Matcher<'_> {
         }
         out
     }
+}
+
+/// The smallest set (2 to `max_parts`, the first found in order) of the best
+/// [`MAX_CANDIDATES`] `candidates` whose amounts add up to `whole`, as a bounded search.
+fn parts(
+    candidates: &[usize],
+    amount_of: impl Fn(usize) -> Decimal,
+    whole: Decimal,
+    max_parts: usize,
+) -> Option<Vec<usize>> {
+    let candidates = &candidates[..candidates.len().min(MAX_CANDIDATES)];
+    let values: Vec<Decimal> = candidates.iter().map(|&c| amount_of(c).abs()).collect();
+    let mut steps = 0usize;
+    (2..=max_parts.min(values.len())).find_map(|size| {
+        let mut chosen = Vec::with_capacity(size);
+        subset(&values, 0, size, whole.abs(), &mut chosen, &mut steps)
+            .then(|| chosen.iter().map(|&i| candidates[i]).collect())
+    })
 }
 
 fn tie_break(chosen: Rank, other: Rank) -> TieBreak {
