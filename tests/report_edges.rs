@@ -425,24 +425,12 @@ fn project_file_edges_work_or_are_refused_at_their_place() {
     assert!(err.contains("give --template NAME"), "{err}");
 }
 
-/// Copies the sample ledger to a temporary directory.
-fn sample_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(sample()).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_file() {
-            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
-        }
-    }
-    dir
-}
-
 #[test]
 fn a_month_before_the_first_published_rate_has_no_rate() {
     // The UNODC agreement converts at the monthly (UN operational) rate. Without
     // January's rate, January's USD figures cannot be converted: a later month's rate
     // must never stand in for an earlier one.
-    let dir = sample_copy();
+    let dir = crate::import::sample_copy_with_assertions();
     let prices = dir.path().join("prices.journal");
     let text = std::fs::read_to_string(&prices).unwrap();
     assert!(text.contains("P 2017-01-01 USD"), "{text}");

@@ -17,6 +17,7 @@ use crate::report::trail::Trail;
 /// The journal's transactions by (date, voucher).
 pub struct Booked<'j> {
     journal: &'j Journal,
+    trail: Trail<'j>,
     /// (date, hash of the voucher) → index of the first such transaction.
     by_voucher: FxHashMap<(NaiveDate, u64), u32>,
 }
@@ -42,6 +43,7 @@ impl<'j> Booked<'j> {
         }
         Booked {
             journal,
+            trail: Trail::new(journal),
             by_voucher,
         }
     }
@@ -57,10 +59,9 @@ impl<'j> Booked<'j> {
         if self.journal.str(t.code) != voucher {
             return None; // a hash collision: another voucher
         }
-        let trail = Trail::new(self.journal);
-        Some(match trail.transaction_source(t) {
-            Some(source) => format!("{}, imported from {source}", trail.place(t)),
-            None => trail.place(t),
+        Some(match self.trail.transaction_source(t) {
+            Some(source) => format!("{}, imported from {source}", self.trail.place(t)),
+            None => self.trail.place(t),
         })
     }
 }
